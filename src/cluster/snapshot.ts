@@ -1,0 +1,55 @@
+// The cluster state rules read. Implemented by the in-memory ClusterStore (fed from files or from
+// informers) and by a per-review overlay that adds what was read live for that review.
+import type { Direction } from '../config/types.js';
+import type { Subject } from './objects.js';
+
+export interface NamespaceState {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  terminating: boolean;
+}
+
+export type RoleKind = 'Role' | 'ClusterRole';
+
+export interface RoleState {
+  kind: RoleKind;
+  /** undefined for ClusterRoles */
+  namespace: string | undefined;
+  name: string;
+  grantsNetpolWrite: boolean;
+}
+
+export type BindingKind = 'RoleBinding' | 'ClusterRoleBinding';
+
+export interface BindingState {
+  kind: BindingKind;
+  /** undefined for ClusterRoleBindings */
+  namespace: string | undefined;
+  name: string;
+  roleRef: { kind: RoleKind; name: string };
+  subjects: readonly Subject[];
+}
+
+export interface PodState {
+  namespace: string;
+  name: string;
+  serviceAccount: string;
+}
+
+export interface PodListing {
+  pods: readonly PodState[];
+  /** false when the listing stopped at its size or time bound */
+  complete: boolean;
+}
+
+export interface ClusterSnapshot {
+  namespace(name: string): NamespaceState | undefined;
+  /** names of the default-deny NetworkPolicies of a namespace for one direction */
+  denyPolicies(namespace: string, direction: Direction): ReadonlySet<string>;
+  /** a Role (namespace given) or ClusterRole (namespace undefined) */
+  role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined;
+  /** RoleBindings and ClusterRoleBindings whose roleRef names this role */
+  bindingsOf(kind: RoleKind, namespace: string | undefined, name: string): readonly BindingState[];
+  /** pods of a namespace, when this snapshot has them (static state, or read for this review) */
+  pods(namespace: string): PodListing | undefined;
+}

@@ -1,0 +1,125 @@
+// Reads, validates and compiles the YAML config. Validation errors name the file and the key path.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import schema from './config.schema.json' with { type: 'json' };
+import { configInvalid, configUnreadable } from '../errors.js';
+import { parseCidr, type Cidr } from '../util/cidr.js';
+import { compileGlobs } from '../util/glob.js';
+import { RULE_IDS, type Config, type ConfigSpec, type RuleId } from './types.js';
+
+export const CONFIG_SCHEMA = schema;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateSpec = ajv.compile(schema);
+
+export function defaultSpec(): ConfigSpec {
+  return {
+    defaultMode: 'disabled',
+    clusterScopedMode: 'warn',
+    dryRun: false,
+    exemptNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+    provisioners: [
+      {
+        name: 'platform-team',
+        users: ['alice@example.com'],
+        groups: ['netpol-admins'],
+        serviceAccounts: ['gitops/argocd-application-controller'],
+        namespaces: ['*'],
+      },
+    ],
+    cleanupAccounts: [
+      'system:serviceaccount:kube-system:namespace-controller',
+      'system:serviceaccount:kube-system:generic-garbage-collector',
+    ],
+    defaultDeny: { directions: ['Ingress', 'Egress'] },
+    serviceAccounts: { disallowed: ['default'] },
+    trustedCidrs: [],
+    rules: Object.fromEntries(RULE_IDS.map((id) => [id, true])) as Record<RuleId, boolean>,
+  };
+}
+
+function keyPath(error: ErrorObject): string {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`))
+    .join('');
+  const extra = error.keyword === 'additionalProperties' ? `.${String(error.params['additionalProperty'])}` : '';
+  return `${path}${extra}`.replace(/^\./, '') || '(top level)';
+}
+
+function describe(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return 'unknown key';
+    case 'enum':
+      return `must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return error.instancePath.includes('serviceAccounts')
+        ? 'must be "namespace/name" of a ServiceAccount'
+        : 'must be a namespace name or glob (lowercase letters, digits, "-", "*", "?")';
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+/** Validates a parsed document; `file` only labels the errors. */
+export function compileConfig(raw: unknown, file: string): Config {
+  if (!validateSpec(raw)) {
+    const problems = (validateSpec.errors ?? []).map((e) => `${keyPath(e)}: ${describe(e)}`);
+    throw configInvalid(file, `invalid config:\n  - ${[...new Set(problems)].join('\n  - ')}`);
+  }
+  const given = (raw ?? {}) as Partial<ConfigSpec>;
+  const defaults = defaultSpec();
+  const spec: ConfigSpec = {
+    ...defaults,
+    ...given,
+    provisioners: (given.provisioners ?? defaults.provisioners).map((p) => ({
+      name: p.name,
+      users: p.users ?? [],
+      groups: p.groups ?? [],
+      serviceAccounts: p.serviceAccounts ?? [],
+      namespaces: p.namespaces ?? ['*'],
+    })),
+    defaultDeny: { ...defaults.defaultDeny, ...given.defaultDeny },
+    serviceAccounts: { ...defaults.serviceAccounts, ...given.serviceAccounts },
+    rules: { ...defaults.rules, ...given.rules },
+  };
+  const badCidrs = spec.trustedCidrs.flatMap((text, i) => (parseCidr(text) ? [] : [`trustedCidrs[${i}]: "${text}" is not a valid IPv4 or IPv6 CIDR`]));
+  if (badCidrs.length > 0) throw configInvalid(file, `invalid config:\n  - ${badCidrs.join('\n  - ')}`);
+
+  return {
+    ...spec,
+    provisionerList: spec.provisioners.map((p) => ({
+      ...p,
+      namespaceGlobs: compileGlobs(p.namespaces),
+      clusterWide: p.namespaces.includes('*'),
+    })),
+    exemptGlobs: compileGlobs(spec.exemptNamespaces),
+    trustedCidrList: spec.trustedCidrs.map((text) => parseCidr(text) as Cidr),
+    disallowedServiceAccounts: new Set(spec.serviceAccounts.disallowed),
+    cleanupAccountSet: new Set(spec.cleanupAccounts),
+  };
+}
+
+/** Parses YAML text; syntax errors name the file and line. */
+export function parseConfigText(text: string, file: string): Config {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    throw configInvalid(line ? `${file}:${line}` : file, `not valid YAML: ${first.message.split('\n')[0]}`);
+  }
+  return compileConfig(doc.toJS(), file);
+}
+
+export function loadConfigFile(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw configUnreadable(file, error);
+  }
+  return parseConfigText(text, file);
+}

@@ -1,0 +1,53 @@
+// Every error netguard raises on purpose: a stable code, an operator-facing message, and the HTTP
+// status the transport answers with when the error reaches it.
+
+export const ERROR_CODES = {
+  NETGUARD_ERR_CONFIG_INVALID: 2,
+  NETGUARD_ERR_CONFIG_UNREADABLE: 2,
+  NETGUARD_ERR_MANIFEST_INVALID: 2,
+  NETGUARD_ERR_MANIFEST_UNREADABLE: 2,
+  NETGUARD_ERR_REVIEW_INVALID: 400,
+  NETGUARD_ERR_USAGE: 2,
+  NETGUARD_ERR_CLUSTER_UNREACHABLE: 503,
+  NETGUARD_ERR_INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class NetguardError extends Error {
+  readonly code: ErrorCode;
+  /** where the problem is: a file, a file:line, or a field path */
+  readonly location: string | undefined;
+
+  constructor(code: ErrorCode, message: string, location?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetguardError';
+    this.code = code;
+    this.location = location;
+  }
+
+  get exitOrStatus(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+export const configInvalid = (file: string, message: string) =>
+  new NetguardError('NETGUARD_ERR_CONFIG_INVALID', `${file}: ${message}`, file);
+
+export const configUnreadable = (file: string, cause: unknown) =>
+  new NetguardError('NETGUARD_ERR_CONFIG_UNREADABLE', `${file}: cannot read config: ${errorText(cause)}`, file, { cause });
+
+export const manifestInvalid = (location: string, message: string) =>
+  new NetguardError('NETGUARD_ERR_MANIFEST_INVALID', `${location}: ${message}`, location);
+
+export const manifestUnreadable = (file: string, cause: unknown) =>
+  new NetguardError('NETGUARD_ERR_MANIFEST_UNREADABLE', `${file}: cannot read: ${errorText(cause)}`, file, { cause });
+
+export const reviewInvalid = (message: string) => new NetguardError('NETGUARD_ERR_REVIEW_INVALID', message);
+
+export const usageError = (message: string) => new NetguardError('NETGUARD_ERR_USAGE', message);
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

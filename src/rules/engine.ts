@@ -1,0 +1,54 @@
+// Runs the enabled rules that intercept a request. Pure: no I/O, no clock.
+import type { AdmissionRequest } from '../admission/types.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
+import type { Config, RuleId } from '../config/types.js';
+import { RULES } from './registry.js';
+import type { Rule, Violation } from './types.js';
+
+export interface EngineOptions {
+  /** rules to leave out (offline check skips requester rules without --as) */
+  skip?: ReadonlySet<RuleId>;
+}
+
+/** Index: `group/kind/operation` → rules, built once per rule list. */
+function indexRules(rules: readonly Rule[]): Map<string, Rule[]> {
+  const index = new Map<string, Rule[]>();
+  for (const rule of rules) {
+    for (const intercept of rule.intercepts) {
+      for (const operation of intercept.operations) {
+        const key = `${intercept.group}/${intercept.kind}/${operation}`;
+        const list = index.get(key) ?? [];
+        list.push(rule);
+        index.set(key, list);
+      }
+    }
+  }
+  return index;
+}
+
+export class Engine {
+  private readonly index: Map<string, Rule[]>;
+
+  constructor(readonly rules: readonly Rule[] = RULES) {
+    this.index = indexRules(rules);
+  }
+
+  /** Rules that would judge this request under this config. */
+  rulesFor(request: AdmissionRequest, config: Config, options: EngineOptions = {}): Rule[] {
+    if (request.subResource) return [];
+    const candidates = this.index.get(`${request.kind.group}/${request.kind.kind}/${request.operation}`) ?? [];
+    return candidates.filter((rule) => config.rules[rule.id] && !options.skip?.has(rule.id));
+  }
+
+  evaluate(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config, options: EngineOptions = {}): Violation[] {
+    const violations: Violation[] = [];
+    for (const rule of this.rulesFor(request, config, options)) {
+      violations.push(...rule.evaluate({ request, snapshot, config }));
+    }
+    return violations;
+  }
+}
+
+export function formatViolation(violation: Violation): string {
+  return `${violation.rule}: ${violation.message}`;
+}

@@ -1,0 +1,43 @@
+// pod-service-account — Pod CREATE; CREATE/UPDATE of Deployment, ReplicaSet, StatefulSet,
+// DaemonSet, Job, CronJob, ReplicationController.
+// Reads the pod spec's serviceAccountName, else the deprecated serviceAccount, else "default".
+// Violation: that effective ServiceAccount is in serviceAccounts.disallowed. Mirror pods
+// (annotation kubernetes.io/config.mirror) are exempt: the kubelet creates them from static files.
+import { annotationOf, asString, isRecord } from '../cluster/objects.js';
+import { effectiveServiceAccount } from '../cluster/store.js';
+import { nameOf, namespaceOf, podBearingKind, podSpecOf, POD_SPEC_PATHS, WORKLOAD_KINDS } from './kinds.js';
+import type { Rule, Violation } from './types.js';
+
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+export const podServiceAccount: Rule = {
+  id: 'pod-service-account',
+  summary: 'Every Pod and pod template runs under its own, non-default ServiceAccount.',
+  intercepts: [
+    { group: '', kind: 'Pod', operations: ['CREATE'] },
+    ...WORKLOAD_KINDS.map((kind) => ({ group: POD_SPEC_PATHS[kind].group, kind, operations: ['CREATE', 'UPDATE'] as const })),
+  ],
+  needs: [],
+  evaluate({ request, config }): Violation[] {
+    const kind = podBearingKind(request);
+    if (!kind || !request.object) return [];
+    if (kind === 'Pod' && annotationOf(request.object, MIRROR_ANNOTATION) !== undefined) return [];
+    const { spec, path } = podSpecOf(kind, request.object);
+    const serviceAccount = effectiveServiceAccount(spec);
+    if (!config.disallowedServiceAccounts.has(serviceAccount)) return [];
+    const field = isRecord(spec) && asString(spec['serviceAccountName'])
+      ? `${path}.serviceAccountName`
+      : isRecord(spec) && asString(spec['serviceAccount'])
+        ? `${path}.serviceAccount (deprecated)`
+        : `${path}.serviceAccountName, unset so "default" is used`;
+    return [
+      {
+        rule: 'pod-service-account',
+        message:
+          `${kind} "${nameOf(request)}" runs under ServiceAccount "${serviceAccount}", which is disallowed ` +
+          `(namespace "${namespaceOf(request)}", ${field}). ` +
+          `Create a dedicated ServiceAccount with only the permissions this workload needs and set ${path}.serviceAccountName to it.`,
+      },
+    ];
+  },
+};

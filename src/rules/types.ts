@@ -1,0 +1,48 @@
+// What a rule is: data plus one pure, synchronous function of (request, snapshot, config).
+import type { AdmissionRequest, Operation } from '../admission/types.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
+import type { Config, RuleId } from '../config/types.js';
+import type { StoredKind } from '../cluster/store.js';
+
+/** A kind of object a rule judges, and the operations it judges it on. */
+export interface Intercept {
+  group: string;
+  kind: string;
+  operations: readonly Operation[];
+}
+
+/**
+ * Something a denial rests on not existing. Before such a denial is final, a live cluster confirms
+ * the absence with one read from the API server (read-through); see admission/readThrough.ts.
+ */
+export type Absence =
+  | { kind: 'DefaultDenyPolicy'; namespace: string }
+  | { kind: 'Role'; namespace: string | undefined; roleKind: 'Role' | 'ClusterRole'; name: string };
+
+export interface Violation {
+  rule: RuleId;
+  /** `<what is wrong> (<where>). <how to fix>.` — the rule id is prefixed when shown */
+  message: string;
+  /** informational: shown as a warning in every evaluated mode, never denies */
+  warningOnly?: boolean;
+  absences?: Absence[];
+}
+
+/** The request a rule sees; `requester` is undefined when nobody is asking (offline check without --as). */
+export interface RuleInput {
+  request: AdmissionRequest;
+  snapshot: ClusterSnapshot;
+  config: Config;
+}
+
+export interface Rule {
+  id: RuleId;
+  /** one line for docs and `--help` */
+  summary: string;
+  intercepts: readonly Intercept[];
+  /** cluster state this rule reads: drives which caches start and what the chart's RBAC grants */
+  needs: readonly StoredKind[];
+  /** true for rules that judge who is asking; offline check skips them without --as */
+  judgesRequester?: boolean;
+  evaluate(input: RuleInput): Violation[];
+}
