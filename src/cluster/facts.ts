@@ -9,6 +9,8 @@ import type { Direction } from '../config/types.js';
 import { asArray, asString, isRecord, labelsOf, metaOf, type KubeObject, type Subject } from './objects.js';
 
 function isEmptySelector(selector: unknown): boolean {
+  // An absent podSelector is the empty one: the API server decodes and stores it as `{}`.
+  if (selector === undefined || selector === null) return true;
   if (!isRecord(selector)) return false;
   const matchLabels = selector['matchLabels'];
   const matchExpressions = selector['matchExpressions'];
@@ -25,9 +27,11 @@ function allowsNothing(rules: unknown): boolean {
 export function defaultDenyDirections(policy: unknown): Direction[] {
   const spec = isRecord(policy) ? policy['spec'] : undefined;
   if (!isRecord(spec) || !isEmptySelector(spec['podSelector'])) return [];
-  const policyTypes = Array.isArray(spec['policyTypes']) ? spec['policyTypes'] : undefined;
+  // An empty policyTypes list is the same as none (the API server defaults both alike), and a null
+  // `egress` is an absent one.
+  const policyTypes = Array.isArray(spec['policyTypes']) && spec['policyTypes'].length > 0 ? spec['policyTypes'] : undefined;
   const selectsIngress = policyTypes ? policyTypes.includes('Ingress') : true;
-  const selectsEgress = policyTypes ? policyTypes.includes('Egress') : spec['egress'] !== undefined;
+  const selectsEgress = policyTypes ? policyTypes.includes('Egress') : spec['egress'] !== undefined && spec['egress'] !== null;
   const directions: Direction[] = [];
   if (selectsIngress && allowsNothing(spec['ingress'])) directions.push('Ingress');
   if (selectsEgress && allowsNothing(spec['egress'])) directions.push('Egress');
@@ -41,6 +45,9 @@ export const BUILTIN_NETPOL_WRITERS: ReadonlySet<string> = new Set(['admin', 'ed
 
 export function ruleGrantsNetpolWrite(rule: unknown): boolean {
   if (!isRecord(rule)) return false;
+  // A rule naming nonResourceURLs is about URLs, never about objects (the API server rejects rules
+  // that mix both; judge such a rule as the URL rule it claims to be).
+  if (asArray(rule['nonResourceURLs']).length > 0) return false;
   const apiGroups = asArray(rule['apiGroups']);
   const resources = asArray(rule['resources']);
   const verbs = asArray(rule['verbs']);

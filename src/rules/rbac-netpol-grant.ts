@@ -1,10 +1,135 @@
-// PLACEHOLDER — to be written.
-import type { Rule } from './types.js';
+// rbac-netpol-grant — RoleBinding/ClusterRoleBinding and Role/ClusterRole
+// (rbac.authorization.k8s.io) CREATE/UPDATE.
+// Bindings: reads roleRef (kind, name) and subjects (kind, name, namespace). When the bound role
+// grants NetworkPolicy write (apiGroups ∋ networking.k8s.io|*, resources ∋ networkpolicies|*,
+// a write verb; or the built-in admin/edit/cluster-admin ClusterRoles even when not in the state),
+// every subject must be provisioned: for a RoleBinding in its namespace (a ServiceAccount subject
+// without a namespace is the binding's), for a ClusterRoleBinding cluster-wide (a provisioner whose
+// namespaces holds "*"). A role not in the state yet is allowed: its CREATE is judged later.
+// Roles: reads rules; a CREATE that grants NetworkPolicy write, or an UPDATE that adds the grant,
+// is judged against every existing binding of the role, each with its own scope.
+import type { AdmissionRequest } from '../admission/types.js';
+import { BUILTIN_NETPOL_WRITERS, roleGrantsNetpolWrite, subjectsOf } from '../cluster/facts.js';
+import { asString, isRecord, metaOf, type Subject } from '../cluster/objects.js';
+import type { BindingKind, ClusterSnapshot, RoleKind } from '../cluster/snapshot.js';
+import type { Config } from '../config/types.js';
+import { nameOf, namespaceOf, RBAC } from './kinds.js';
+import { describeSubject, isProvisionedSubject, type Scope } from './provisioning.js';
+import type { Rule, Violation } from './types.js';
+
+const NO_WRITE =
+  'Bind a role without NetworkPolicy write (no create/update/patch/delete/deletecollection on networking.k8s.io networkpolicies; ' +
+  'not the built-in admin, edit or cluster-admin)';
+
+interface Offence {
+  binding: string;
+  subjects: string[];
+  scope: Scope;
+}
+
+function scopeText(scope: Scope): string {
+  return scope === 'cluster' ? 'cluster-wide' : `for namespace "${scope.namespace}"`;
+}
+
+function provisionText(scopes: readonly Scope[]): string {
+  const namespaces = [...new Set(scopes.flatMap((s) => (s === 'cluster' ? [] : [s.namespace])))];
+  const parts = [];
+  if (namespaces.length > 0) parts.push(`whose namespaces matches ${namespaces.map((n) => `"${n}"`).join(', ')}`);
+  if (scopes.includes('cluster')) parts.push('whose namespaces holds "*" (a ClusterRoleBinding needs a cluster-wide provisioner)');
+  return `add the subjects to a provisioner (provisioners[].users, .groups, .serviceAccounts) ${parts.join(', or ')}`;
+}
+
+function bindingLabel(kind: BindingKind, namespace: string | undefined, name: string): string {
+  return kind === 'RoleBinding' ? `RoleBinding "${namespace}/${name}"` : `ClusterRoleBinding "${name}"`;
+}
+
+function roleLabel(kind: RoleKind, namespace: string | undefined, name: string): string {
+  return kind === 'Role' ? `Role "${namespace}/${name}"` : `ClusterRole "${name}"`;
+}
+
+function unprovisioned(subjects: readonly Subject[], bindingNamespace: string | undefined, scope: Scope, config: Config): string[] {
+  return subjects
+    .filter((s) => !isProvisionedSubject(s, bindingNamespace, scope, config))
+    .map((s) =>
+      s.kind === 'ServiceAccount' && !s.namespace && bindingNamespace === undefined
+        ? `ServiceAccount "${s.name}" without a namespace`
+        : describeSubject(s, bindingNamespace),
+    );
+}
+
+function judgeBinding(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Violation[] {
+  const object = request.object;
+  if (!isRecord(object)) return [];
+  const kind: BindingKind = request.kind.kind === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding';
+  const namespace = kind === 'RoleBinding' ? namespaceOf(request) : undefined;
+  const ref = isRecord(object['roleRef']) ? object['roleRef'] : {};
+  const refName = asString(ref['name']);
+  const refKind = ref['kind'] === 'Role' && kind === 'RoleBinding' ? 'Role' : ref['kind'] === 'ClusterRole' ? 'ClusterRole' : undefined;
+  if (!refKind || !refName) return [];
+  const builtin = refKind === 'ClusterRole' && BUILTIN_NETPOL_WRITERS.has(refName);
+  const role = snapshot.role(refKind, refKind === 'Role' ? namespace : undefined, refName);
+  if (!builtin && !role?.grantsNetpolWrite) return [];
+  const scope: Scope = namespace !== undefined ? { namespace } : 'cluster';
+  const bad = unprovisioned(subjectsOf(object), namespace, scope, config);
+  if (bad.length === 0) return [];
+  const roleText = roleLabel(refKind, namespace, refName) + (builtin ? ' (built-in)' : '');
+  return [
+    {
+      rule: 'rbac-netpol-grant',
+      message:
+        `${bad.join(', ')} would get NetworkPolicy write without being provisioned ${scopeText(scope)} ` +
+        `(${bindingLabel(kind, namespace, nameOf(request))} binds ${roleText}, which grants it). ` +
+        `${NO_WRITE}, or ${provisionText([scope])}.`,
+    },
+  ];
+}
+
+function judgeRole(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Violation[] {
+  const kind: RoleKind = request.kind.kind === 'Role' ? 'Role' : 'ClusterRole';
+  const namespace = kind === 'Role' ? namespaceOf(request) : undefined;
+  const name = asString(metaOf(request.object).name) || nameOf(request);
+  if (!roleGrantsNetpolWrite(request.object)) return [];
+  if (request.operation === 'UPDATE') {
+    const before = isRecord(request.oldObject)
+      ? roleGrantsNetpolWrite(request.oldObject)
+      : (snapshot.role(kind, namespace, name)?.grantsNetpolWrite ?? false);
+    if (before) return [];
+  }
+  const bindings = [...snapshot.bindingsOf(kind, namespace, name)].sort(
+    (a, b) => a.kind.localeCompare(b.kind) || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name),
+  );
+  const offences: Offence[] = bindings.flatMap((b): Offence[] => {
+    const scope: Scope = b.kind === 'RoleBinding' ? { namespace: b.namespace ?? 'default' } : 'cluster';
+    const subjects = unprovisioned(b.subjects, b.namespace, scope, config);
+    return subjects.length > 0 ? [{ binding: bindingLabel(b.kind, b.namespace, b.name), subjects, scope }] : [];
+  });
+  if (offences.length === 0) return [];
+  const change = request.operation === 'CREATE' ? 'grants' : 'now grants';
+  const list = offences.map((o) => `${o.binding} → ${o.subjects.join(', ')} (not provisioned ${scopeText(o.scope)})`).join('; ');
+  return [
+    {
+      rule: 'rbac-netpol-grant',
+      message:
+        `${roleLabel(kind, namespace, name)} ${change} NetworkPolicy write and is bound to subjects that are not provisioned ` +
+        `(${list}). Leave networkpolicies write verbs out of this role, or bind it only to provisioned subjects, ` +
+        `or ${provisionText(offences.map((o) => o.scope))}.`,
+    },
+  ];
+}
 
 export const rbacNetpolGrant: Rule = {
   id: 'rbac-netpol-grant',
-  summary: '',
-  intercepts: [],
-  needs: [],
-  evaluate: () => [],
+  summary: 'No binding or role change may hand NetworkPolicy write to a subject that is not provisioned.',
+  intercepts: (['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'] as const).map((kind) => ({
+    group: RBAC,
+    kind,
+    operations: ['CREATE', 'UPDATE'] as const,
+  })),
+  needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+  evaluate({ request, snapshot, config }): Violation[] {
+    const kind = request.kind.kind;
+    if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') return judgeBinding(request, snapshot, config);
+    if (kind === 'Role' || kind === 'ClusterRole') return judgeRole(request, snapshot, config);
+    return [];
+  },
 };

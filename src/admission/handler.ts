@@ -1,0 +1,214 @@
+// Judges one AdmissionReview: parse → mode → (live reads this review needs) → engine →
+// (read-through of denials resting on absences) → response. No HTTP types: the transport passes
+// the body in and writes { statusCode, body } out. Every review gets one log line, without object
+// contents; a throw anywhere while judging becomes that review's internal-error answer.
+import { performance } from 'node:perf_hooks';
+import { labelsOf } from '../cluster/objects.js';
+import type { ClusterSource } from '../cluster/source.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
+import { namespaceMode, strictness } from '../config/modes.js';
+import type { Config, Mode } from '../config/types.js';
+import { errorText } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Engine } from '../rules/engine.js';
+import { nameOf, namespaceOf } from '../rules/kinds.js';
+import type { Violation } from '../rules/types.js';
+import { isClusterScoped, resolveMode, type RequestMode } from './mode.js';
+import { SnapshotOverlay, type OverlayData } from './overlay.js';
+import { confirmAbsences } from './readThrough.js';
+import { decide, internalErrorResponse, malformedResponse, reviewResponse, type Decision } from './response.js';
+import { parseReview } from './review.js';
+import type { AdmissionRequest } from './types.js';
+
+/** Pod listing bounds for the opt-in warnings, as Pod Security Admission bounds its label check. */
+export const OPT_IN_POD_LIMITS = { maxPods: 3000, timeoutMs: 1000 } as const;
+
+export type ReviewDecision = 'allowed' | 'denied';
+
+/** What the handler reports; the server implements it with prom-client. */
+export interface AdmissionMetrics {
+  review(labels: { kind: string; operation: string; mode: Mode | 'none'; decision: ReviewDecision }, seconds: number): void;
+  violation(rule: string, mode: Mode): void;
+  error(type: 'internal' | 'malformed' | 'invalid'): void;
+}
+
+export interface AdmissionHandlerDeps {
+  engine: Engine;
+  /** the current config (swapped atomically on reload) */
+  config: () => Config;
+  source: ClusterSource;
+  logger: Logger;
+  /** serve --dry-run: never deny, whatever the config says */
+  dryRun?: boolean;
+  metrics?: AdmissionMetrics;
+}
+
+export interface HandlerResult {
+  statusCode: number;
+  body: object;
+}
+
+/**
+ * The namespace was not in the cache and the API server read failed: the review is answered as an
+ * internal error in the mode the namespace would have without labels (its best-known mode).
+ */
+class NamespaceReadError extends Error {
+  constructor(
+    namespace: string,
+    readonly fallbackMode: Mode,
+    cause: unknown,
+  ) {
+    super(`cannot read namespace "${namespace}" from the API server: ${errorText(cause)}`, { cause });
+  }
+}
+
+function errorBody(message: string) {
+  return { error: 'Bad Request', code: 'NETGUARD_ERR_REVIEW_INVALID', message };
+}
+
+export class AdmissionHandler {
+  constructor(private readonly deps: AdmissionHandlerDeps) {}
+
+  async handle(body: unknown): Promise<HandlerResult> {
+    const started = performance.now();
+    const parsed = parseReview(body);
+    if (parsed.outcome === 'invalid') {
+      this.deps.logger.info({ problem: parsed.message }, 'refused a request that is not an AdmissionReview');
+      this.deps.metrics?.error('invalid');
+      return { statusCode: 400, body: errorBody(parsed.message) };
+    }
+    if (parsed.outcome === 'malformed') {
+      this.deps.logger.info({ uid: parsed.uid, problem: parsed.message, decision: 'denied' }, 'refused a malformed AdmissionReview');
+      this.deps.metrics?.error('malformed');
+      return { statusCode: 200, body: reviewResponse(parsed.apiVersion, malformedResponse(parsed.uid, parsed.message)) };
+    }
+
+    const { apiVersion, request } = parsed.review;
+    const config = this.deps.config();
+    const dryRun = config.dryRun || this.deps.dryRun === true;
+    let mode: Mode = 'enforce';
+    let violations: Violation[] = [];
+    let decision: Decision;
+    try {
+      const rules = this.deps.engine.rulesFor(request, config);
+      const resolved = await this.resolve(request, config, rules.length > 0);
+      mode = resolved.mode;
+      if (rules.length === 0 || mode === 'disabled') {
+        // nothing to judge (no rule intercepts it, a subresource, or a disabled namespace)
+        decision = { response: { uid: request.uid, allowed: true }, wouldDeny: false };
+      } else {
+        const readsPods = rules.some((rule) => rule.needs.includes('Pod'));
+        violations = await this.evaluate(request, config, mode, resolved, readsPods);
+        decision = decide(request.uid, { mode, dryRun, violations, ...(resolved.warning ? { modeWarning: resolved.warning } : {}) });
+      }
+    } catch (error) {
+      if (error instanceof NamespaceReadError) mode = error.fallbackMode;
+      decision = this.internalError(request, mode, dryRun, error);
+      violations = [];
+    }
+
+    this.record(request, mode, dryRun, violations, decision, performance.now() - started);
+    return { statusCode: 200, body: reviewResponse(apiVersion, decision.response) };
+  }
+
+  /** Mode; a failed live namespace read carries the namespace's default mode to answer by. */
+  private async resolve(request: AdmissionRequest, config: Config, judged: boolean): Promise<RequestMode> {
+    try {
+      return await resolveMode(request, config, this.deps.source, judged);
+    } catch (error) {
+      const namespace = namespaceOf(request);
+      throw new NamespaceReadError(namespace, namespaceMode(namespace, undefined, config).mode, error);
+    }
+  }
+
+  private async evaluate(request: AdmissionRequest, config: Config, mode: Mode, resolved: RequestMode, readsPods: boolean): Promise<Violation[]> {
+    const snapshot = await this.snapshotFor(request, config, mode, resolved, readsPods);
+    const { engine, source } = this.deps;
+    const violations = engine.evaluate(request, snapshot, config);
+    if (!source.live || violations.length === 0) return violations;
+    const confirmed = await confirmAbsences(violations, source.live, snapshot, (s) => engine.evaluate(request, s, config));
+    if (confirmed.unconfirmed) {
+      this.deps.logger.warn({ uid: request.uid, problem: confirmed.unconfirmed }, 'could not confirm a denial with the API server; answered from the cache');
+    }
+    return confirmed.violations;
+  }
+
+  /**
+   * The shared snapshot, or an overlay holding what this review read live: the namespace when the
+   * cache lacked it, and — when a Namespace is made stricter and a rule reads pods — a bounded
+   * listing of its pods (the live cache holds none), so the answer can warn about what would now
+   * be refused.
+   */
+  private async snapshotFor(request: AdmissionRequest, config: Config, mode: Mode, resolved: RequestMode, readsPods: boolean): Promise<ClusterSnapshot> {
+    const { source } = this.deps;
+    const data: OverlayData = {};
+    if (resolved.liveNamespace) data.namespace = resolved.liveNamespace;
+    const name = request.name || nameOf(request);
+    if (source.live && readsPods && mode !== 'disabled' && this.makesNamespaceStricter(request, config) && source.snapshot.pods(name) === undefined) {
+      try {
+        const listing = await source.live.listPods(name, { ...OPT_IN_POD_LIMITS });
+        if (listing) data.pods = { namespace: name, listing };
+      } catch (error) {
+        // the pod listing only feeds warnings; the review goes on without them
+        this.deps.logger.warn({ uid: request.uid, namespace: name, problem: errorText(error) }, 'could not list pods for the opt-in warnings');
+      }
+    }
+    return data.namespace || data.pods ? new SnapshotOverlay(source.snapshot, data) : source.snapshot;
+  }
+
+  /** A Namespace CREATE/UPDATE whose netguard.io/mode makes it stricter than before. */
+  private makesNamespaceStricter(request: AdmissionRequest, config: Config): boolean {
+    if (request.kind.group !== '' || request.kind.kind !== 'Namespace') return false;
+    if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return false;
+    const name = request.name || nameOf(request);
+    const after = namespaceMode(name, labelsOf(request.object), config).mode;
+    const before = request.operation === 'UPDATE' ? namespaceMode(name, labelsOf(request.oldObject), config).mode : config.defaultMode;
+    return strictness(after) > strictness(before);
+  }
+
+  private internalError(request: AdmissionRequest, mode: Mode, dryRun: boolean, error: unknown): Decision {
+    this.deps.logger.error({ ...this.identity(request), mode, err: error }, 'internal error while judging a review');
+    this.deps.metrics?.error('internal');
+    return internalErrorResponse(request.uid, { mode, dryRun, kind: request.kind.kind, name: nameOf(request), error: errorText(error) });
+  }
+
+  private identity(request: AdmissionRequest) {
+    return {
+      uid: request.uid,
+      kind: request.kind.kind,
+      namespace: isClusterScoped(request) ? undefined : namespaceOf(request),
+      name: nameOf(request),
+      operation: request.operation,
+    };
+  }
+
+  /** One log line per review, plus one per violation in audit mode, plus metrics. */
+  private record(request: AdmissionRequest, mode: Mode, dryRun: boolean, violations: readonly Violation[], decision: Decision, ms: number): void {
+    const { logger, metrics } = this.deps;
+    const identity = this.identity(request);
+    const outcome: ReviewDecision = decision.response.allowed ? 'allowed' : 'denied';
+    const rules = [...new Set(violations.map((v) => v.rule))];
+    logger.info(
+      {
+        ...identity,
+        user: request.userInfo.username,
+        mode,
+        decision: outcome,
+        rules,
+        ...(dryRun && decision.wouldDeny ? { wouldDeny: true } : {}),
+        ...(request.dryRun ? { requestDryRun: true } : {}),
+        durationMs: Math.round(ms * 1000) / 1000,
+      },
+      'review',
+    );
+    if (mode === 'audit') {
+      for (const violation of violations) {
+        logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
+      }
+    }
+    if (metrics) {
+      metrics.review({ kind: request.kind.kind, operation: request.operation, mode, decision: outcome }, ms / 1000);
+      for (const violation of violations) metrics.violation(violation.rule, mode);
+    }
+  }
+}

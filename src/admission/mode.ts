@@ -1,0 +1,35 @@
+// Which mode governs a request. Cluster-scoped objects (Namespace, ClusterRole,
+// ClusterRoleBinding) use clusterScopedMode; namespaced objects use their namespace's
+// netguard.io/mode label (exempt namespaces are always disabled). A namespace the cache does not
+// know yet (just created, watch lagging) is read once from the API server when one is at hand.
+import type { ClusterSource } from '../cluster/source.js';
+import type { NamespaceState } from '../cluster/snapshot.js';
+import { namespaceMode, type ResolvedMode } from '../config/modes.js';
+import type { Config } from '../config/types.js';
+import { RBAC, namespaceOf } from '../rules/kinds.js';
+import type { AdmissionRequest } from './types.js';
+
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['/Namespace', `${RBAC}/ClusterRole`, `${RBAC}/ClusterRoleBinding`]);
+
+export function isClusterScoped(request: AdmissionRequest): boolean {
+  return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`);
+}
+
+export interface RequestMode extends ResolvedMode {
+  /** the namespace as read live for this review, when the cache did not have it */
+  liveNamespace?: NamespaceState;
+}
+
+/**
+ * `readLive: false` answers from the cache only (for requests no rule judges, where a live read
+ * would buy nothing). A failed live read throws: the caller answers it as an internal error.
+ */
+export async function resolveMode(request: AdmissionRequest, config: Config, source: ClusterSource, readLive: boolean): Promise<RequestMode> {
+  if (isClusterScoped(request)) return { mode: config.clusterScopedMode };
+  const name = namespaceOf(request);
+  if (config.exemptGlobs.matches(name)) return { mode: 'disabled' };
+  const cached = source.snapshot.namespace(name);
+  if (cached || !readLive || !source.live) return namespaceMode(name, cached?.labels, config);
+  const live = await source.live.namespace(name);
+  return { ...namespaceMode(name, live?.labels, config), ...(live ? { liveNamespace: live } : {}) };
+}

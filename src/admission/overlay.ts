@@ -1,0 +1,39 @@
+// A per-review view over the shared snapshot: what was read live for this one review (a namespace
+// the cache does not have yet, a bounded pod listing) shadows the cache; everything else is read
+// through untouched. Nothing is copied, so building one costs a few object allocations.
+import type { Direction } from '../config/types.js';
+import type { BindingState, ClusterSnapshot, NamespaceState, PodListing, RoleKind, RoleState } from '../cluster/snapshot.js';
+
+export interface OverlayData {
+  namespace?: NamespaceState;
+  pods?: { namespace: string; listing: PodListing };
+}
+
+export class SnapshotOverlay implements ClusterSnapshot {
+  constructor(
+    private readonly base: ClusterSnapshot,
+    private readonly data: OverlayData,
+  ) {}
+
+  namespace(name: string): NamespaceState | undefined {
+    const own = this.data.namespace;
+    return own && own.name === name ? own : this.base.namespace(name);
+  }
+
+  denyPolicies(namespace: string, direction: Direction): ReadonlySet<string> {
+    return this.base.denyPolicies(namespace, direction);
+  }
+
+  role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined {
+    return this.base.role(kind, namespace, name);
+  }
+
+  bindingsOf(kind: RoleKind, namespace: string | undefined, name: string): readonly BindingState[] {
+    return this.base.bindingsOf(kind, namespace, name);
+  }
+
+  pods(namespace: string): PodListing | undefined {
+    const own = this.data.pods;
+    return own && own.namespace === namespace ? own.listing : this.base.pods(namespace);
+  }
+}

@@ -1,0 +1,125 @@
+// The one place that turns a verdict into an AdmissionResponse (SPEC "Modes"):
+//
+//   enforce  → allowed: false, 403 Forbidden, every violation on its own line; audit annotations
+//   warn     → allowed: true, one warning per violation
+//   audit    → allowed: true, auditAnnotations keyed by rule id
+//   disabled → allowed: true, nothing evaluated
+//
+// Global dry-run never denies: would-be denials become warnings plus audit annotations.
+// warningOnly violations are warnings in every evaluated mode and never deny.
+import type { Mode } from '../config/types.js';
+import { formatViolation } from '../rules/engine.js';
+import type { Violation } from '../rules/types.js';
+import type { AdmissionResponse, AdmissionReviewResponse, ReviewApiVersion } from './types.js';
+
+export interface Verdict {
+  mode: Mode;
+  /** global dry-run (config `dryRun` or `serve --dry-run`) */
+  dryRun: boolean;
+  /** in engine order */
+  violations: readonly Violation[];
+  /** from the namespace label (an unknown netguard.io/mode value) */
+  modeWarning?: string;
+}
+
+export interface Decision {
+  response: AdmissionResponse;
+  /** enforce refused the request, or would have without global dry-run */
+  wouldDeny: boolean;
+}
+
+/** kube-apiserver puts warnings in HTTP Warning headers, which cannot hold line breaks. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/** `rule-id` → its messages joined with "; " (audit annotation values are single strings). */
+function annotationsOf(violations: readonly Violation[]): Record<string, string> | undefined {
+  if (violations.length === 0) return undefined;
+  const grouped = new Map<string, string[]>();
+  for (const violation of violations) {
+    const list = grouped.get(violation.rule) ?? [];
+    list.push(violation.message);
+    grouped.set(violation.rule, list);
+  }
+  return Object.fromEntries([...grouped].map(([rule, messages]) => [rule, messages.join('; ')]));
+}
+
+function withOptional(response: AdmissionResponse, warnings: string[], annotations: Record<string, string> | undefined): AdmissionResponse {
+  if (warnings.length > 0) response.warnings = warnings.map(oneLine);
+  if (annotations) response.auditAnnotations = annotations;
+  return response;
+}
+
+export function decide(uid: string, verdict: Verdict): Decision {
+  const { mode, dryRun, violations, modeWarning } = verdict;
+  const base = modeWarning ? [modeWarning] : [];
+  if (mode === 'disabled') return { response: { uid, allowed: true }, wouldDeny: false };
+
+  const denying = violations.filter((v) => !v.warningOnly);
+  const informational = violations.filter((v) => v.warningOnly).map(formatViolation);
+
+  switch (mode) {
+    case 'enforce': {
+      if (denying.length === 0) return { response: withOptional({ uid, allowed: true }, [...base, ...informational], undefined), wouldDeny: false };
+      const annotations = annotationsOf(denying);
+      if (dryRun) {
+        // never deny: what enforce would have refused is shown as warnings and recorded for audit
+        const warnings = [...base, ...violations.map(formatViolation)];
+        return { response: withOptional({ uid, allowed: true }, warnings, annotations), wouldDeny: true };
+      }
+      const response: AdmissionResponse = {
+        uid,
+        allowed: false,
+        status: { code: 403, reason: 'Forbidden', message: denying.map(formatViolation).join('\n') },
+      };
+      return { response: withOptional(response, [...base, ...informational], annotations), wouldDeny: true };
+    }
+    case 'warn':
+      return { response: withOptional({ uid, allowed: true }, [...base, ...violations.map(formatViolation)], undefined), wouldDeny: false };
+    case 'audit':
+      return { response: withOptional({ uid, allowed: true }, [...base, ...informational], annotationsOf(denying)), wouldDeny: false };
+  }
+}
+
+export interface InternalErrorContext {
+  mode: Mode;
+  dryRun: boolean;
+  kind: string;
+  name: string;
+  error: string;
+}
+
+/** A throw while judging: refuse in enforce (fail closed, as the namespace asked), else allow and say so. */
+export function internalErrorResponse(uid: string, context: InternalErrorContext): Decision {
+  const what = `netguard internal error while judging ${context.kind} "${context.name}": ${oneLine(context.error)}.`;
+  if (context.mode === 'enforce' && !context.dryRun) {
+    return {
+      response: {
+        uid,
+        allowed: false,
+        status: {
+          code: 500,
+          reason: 'InternalError',
+          message: `${what} The request was refused because namespace mode is enforce; see the netguard logs.`,
+        },
+      },
+      wouldDeny: true,
+    };
+  }
+  const why = context.mode === 'enforce' ? 'netguard runs in dry-run' : `namespace mode is ${context.mode}`;
+  return {
+    response: { uid, allowed: true, warnings: [`${what} The request was allowed without being judged because ${why}; see the netguard logs.`] },
+    wouldDeny: context.mode === 'enforce',
+  };
+}
+
+/** A review with a uid whose fields netguard cannot use: refused as a bad request. */
+export function malformedResponse(uid: string, message: string): AdmissionResponse {
+  return { uid, allowed: false, status: { code: 400, reason: 'BadRequest', message } };
+}
+
+/** The answer wraps the response in the request's own apiVersion (v1 or v1beta1). */
+export function reviewResponse(apiVersion: ReviewApiVersion, response: AdmissionResponse): AdmissionReviewResponse {
+  return { apiVersion, kind: 'AdmissionReview', response };
+}

@@ -1,0 +1,82 @@
+// Judges one existing object the way the webhook would judge its CREATE today, with the rule
+// functions themselves: a synthetic CREATE request goes through the engine with only the rule that
+// can be audited for that kind. The rules that judge who is asking cannot be audited after the fact.
+import { isClusterScoped, createRequest } from '../check/request.js';
+import { requesterRules } from '../check/evaluate.js';
+import { metaOf, type KubeObject } from '../cluster/objects.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
+import { RULE_IDS, type Config, type Mode, type RuleId } from '../config/types.js';
+import { Engine } from '../rules/engine.js';
+import type { AuditFinding, AuditKind, NotAudited } from './types.js';
+
+/** The rule an existing object of each kind is audited against (Roles are only read, for bindings). */
+export const AUDITED_RULE: Readonly<Record<AuditKind, RuleId | undefined>> = {
+  Namespace: 'namespace-default-deny',
+  Role: undefined,
+  ClusterRole: undefined,
+  NetworkPolicy: 'netpol-trusted-cidrs',
+  RoleBinding: 'rbac-netpol-grant',
+  ClusterRoleBinding: 'rbac-netpol-grant',
+  Pod: 'pod-service-account',
+};
+
+export const NOT_AUDITABLE_REASON =
+  'judges who makes a request; an audit of existing objects cannot know who created or last changed them. The webhook enforces it at apply time.';
+
+export function notAudited(config: Config): NotAudited[] {
+  return requesterRules()
+    .filter((rule) => config.rules[rule])
+    .map((rule) => ({ rule, reason: NOT_AUDITABLE_REASON }));
+}
+
+const engine = new Engine();
+/** Per audited rule: every other rule, so a Pod is not also judged for its namespace's default-deny. */
+const SKIP_OTHERS = new Map<RuleId, ReadonlySet<RuleId>>(RULE_IDS.map((id) => [id, new Set(RULE_IDS.filter((other) => other !== id))]));
+
+let sequence = 0;
+
+function finding(object: KubeObject, rule: RuleId, mode: Mode, message: string): AuditFinding {
+  const meta = metaOf(object);
+  const clusterScoped = isClusterScoped(object.kind);
+  return {
+    rule,
+    apiVersion: object.apiVersion ?? 'v1',
+    kind: object.kind ?? '',
+    namespace: clusterScoped ? undefined : (meta.namespace ?? 'default'),
+    name: meta.name ?? '',
+    uid: typeof meta['uid'] === 'string' ? meta['uid'] : undefined,
+    mode,
+    message,
+  };
+}
+
+/** Violations of an existing object (kind, apiVersion and namespace set), judged as its CREATE. */
+export function judgeObject(object: KubeObject, kind: AuditKind, mode: Mode, snapshot: ClusterSnapshot, config: Config): AuditFinding[] {
+  const rule = AUDITED_RULE[kind];
+  if (!rule || kind === 'Namespace') return [];
+  const request = createRequest(object, 'default', {}, `netguard-audit-${++sequence}`);
+  return engine
+    .evaluate(request, snapshot, config, { skip: SKIP_OTHERS.get(rule)! })
+    .filter((v) => !v.warningOnly)
+    .map((v) => finding(object, v.rule, mode, v.message));
+}
+
+const PROBE_NAME = 'new-pod-';
+/** How the rule names the stand-in pod (a generated name), and how the audit says it instead. */
+const PROBE_MENTION = `Pod "${PROBE_NAME}<generated>"`;
+const PROBE_MEANING = 'any new Pod';
+
+/**
+ * Whether a namespace lacks the default-deny its pods need: the question namespace-default-deny asks
+ * of every Pod CREATE, asked once per namespace with a stand-in new pod (named as a generated one,
+ * which the message then calls "any new Pod").
+ */
+export function judgeNamespace(namespace: string, uid: string | undefined, mode: Mode, snapshot: ClusterSnapshot, config: Config): AuditFinding[] {
+  const probe: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: PROBE_NAME, namespace }, spec: { containers: [] } };
+  const request = createRequest(probe, namespace, {}, `netguard-audit-${++sequence}`);
+  const subject: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, ...(uid ? { uid } : {}) } };
+  return engine
+    .evaluate(request, snapshot, config, { skip: SKIP_OTHERS.get('namespace-default-deny')! })
+    .filter((v) => !v.warningOnly)
+    .map((v) => finding(subject, v.rule, mode, v.message.replace(PROBE_MENTION, PROBE_MEANING)));
+}

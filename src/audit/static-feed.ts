@@ -1,0 +1,27 @@
+// Audit objects read from manifests (`audit --state DIR`), grouped by kind; objects without a
+// namespace land in "default", as kubectl would put them.
+import { readManifests } from '../cluster/manifests.js';
+import type { KubeObject } from '../cluster/objects.js';
+import { namespaceFor } from '../check/request.js';
+import type { ObjectFeed } from './feed.js';
+import { AUDIT_KINDS, type AuditKind } from './types.js';
+
+const PAGE = 500;
+
+export function staticFeed(dir: string): ObjectFeed {
+  const byKind = new Map<AuditKind, KubeObject[]>(AUDIT_KINDS.map((kind) => [kind, []]));
+  for (const { object } of readManifests([dir])) {
+    const list = byKind.get(object.kind as AuditKind);
+    if (!list) continue;
+    const namespace = namespaceFor(object, 'default');
+    const placed = object.kind === 'Namespace' || namespace === undefined ? object : { ...object, metadata: { ...object.metadata, namespace } };
+    list.push(placed);
+  }
+  return {
+    description: `state directory ${dir}`,
+    async *pages(kind) {
+      const all = byKind.get(kind) ?? [];
+      for (let i = 0; i < all.length; i += PAGE) yield all.slice(i, i + PAGE);
+    },
+  };
+}

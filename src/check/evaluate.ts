@@ -1,0 +1,138 @@
+// Offline check: judges every manifest object as a CREATE against the cluster state the same
+// manifests form, as if its namespace were in enforce mode. Pure: objects and config in, findings out.
+import type { UserInfo } from '../admission/types.js';
+import type { SourcedObject } from '../cluster/manifests.js';
+import { storeFromObjects } from '../cluster/static.js';
+import { labelsOf } from '../cluster/objects.js';
+import { namespaceMode } from '../config/modes.js';
+import type { Config, RuleId } from '../config/types.js';
+import { Engine } from '../rules/engine.js';
+import { NETWORKING, POD_SPEC_PATHS, RBAC } from '../rules/kinds.js';
+import { RULES } from '../rules/registry.js';
+import { createRequest, groupVersionOf, impersonatedUser, isClusterScoped, namespaceFor } from './request.js';
+
+export interface Finding {
+  /** `file:line` of the document */
+  source: string;
+  kind: string;
+  /** null for cluster-scoped objects */
+  namespace: string | null;
+  name: string;
+  /** null for a warning that no rule raised (an unknown netguard.io/mode value) */
+  rule: RuleId | null;
+  message: string;
+}
+
+export interface SkippedRule {
+  rule: RuleId;
+  reason: string;
+}
+
+export interface CheckSummary {
+  /** objects read from the manifests (List items counted one by one) */
+  objects: number;
+  /** objects netguard judged */
+  checked: number;
+  /** objects in exemptNamespaces, never judged */
+  exempt: number;
+  /** objects of kinds netguard does not judge */
+  ignored: number;
+  violations: number;
+  warnings: number;
+}
+
+export interface CheckResult {
+  requester: { username: string; groups: string[] } | null;
+  violations: Finding[];
+  warnings: Finding[];
+  skippedRules: SkippedRule[];
+  summary: CheckSummary;
+}
+
+export interface CheckInput {
+  objects: readonly SourcedObject[];
+  config: Config;
+  /** namespace of objects without metadata.namespace */
+  defaultNamespace: string;
+  /** --as; undefined skips the rules that judge the requester */
+  username?: string;
+  groups?: readonly string[];
+}
+
+/** The two rules SPEC names as judging the requester; a rule may also declare it itself. */
+const REQUESTER_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['netpol-provisioning', 'namespace-mode-label']);
+
+export const SKIP_REASON = 'judges the requester; run check with --as USER (and --as-group GROUP) to evaluate it';
+
+export function requesterRules(): RuleId[] {
+  return RULES.filter((rule) => rule.judgesRequester || REQUESTER_RULES.has(rule.id)).map((rule) => rule.id);
+}
+
+/** Kinds named in SPEC's rule table, plus whatever the registered rules intercept. */
+const JUDGED_KINDS: ReadonlySet<string> = new Set([
+  ...Object.entries(POD_SPEC_PATHS).map(([kind, { group }]) => `${group}/${kind}`),
+  `${NETWORKING}/NetworkPolicy`,
+  `${RBAC}/Role`,
+  `${RBAC}/ClusterRole`,
+  `${RBAC}/RoleBinding`,
+  `${RBAC}/ClusterRoleBinding`,
+  '/Namespace',
+  ...RULES.flatMap((rule) => rule.intercepts.map((i) => `${i.group}/${i.kind}`)),
+]);
+
+export function isJudgedKind(apiVersion: string | undefined, kind: string | undefined): boolean {
+  return JUDGED_KINDS.has(`${groupVersionOf(apiVersion).group}/${kind ?? ''}`);
+}
+
+const engine = new Engine();
+
+export function checkObjects(input: CheckInput): CheckResult {
+  const { objects, config, defaultNamespace } = input;
+  const snapshot = storeFromObjects(objects, defaultNamespace);
+  const user: UserInfo = impersonatedUser(input.username, input.groups ?? []);
+  const skip = new Set<RuleId>(input.username === undefined ? requesterRules() : []);
+
+  const violations: Finding[] = [];
+  const warnings: Finding[] = [];
+  const summary: CheckSummary = { objects: objects.length, checked: 0, exempt: 0, ignored: 0, violations: 0, warnings: 0 };
+
+  objects.forEach(({ object, source }, index) => {
+    if (!isJudgedKind(object.apiVersion, object.kind)) {
+      summary.ignored++;
+      return;
+    }
+    const namespace = namespaceFor(object, defaultNamespace);
+    const clusterScoped = isClusterScoped(object.kind);
+    // Exemption is about where an object lives. A Namespace object lives nowhere, so it is judged
+    // like any cluster-scoped object (as serve does); the rules know exempt namespaces never loosen.
+    if (!clusterScoped && namespace !== undefined && config.exemptGlobs.matches(namespace)) {
+      summary.exempt++;
+      return;
+    }
+    summary.checked++;
+    const request = createRequest(object, defaultNamespace, user, `netguard-check-${index + 1}`);
+    const where = {
+      source,
+      kind: request.kind.kind,
+      namespace: clusterScoped ? null : (namespace ?? null),
+      name: request.name || '<unnamed>',
+    };
+    if (object.kind === 'Namespace' && request.name) {
+      const label = namespaceMode(request.name, labelsOf(object), config).warning;
+      if (label) warnings.push({ ...where, rule: null, message: label });
+    }
+    for (const violation of engine.evaluate(request, snapshot, config, { skip })) {
+      (violation.warningOnly ? warnings : violations).push({ ...where, rule: violation.rule, message: violation.message });
+    }
+  });
+
+  summary.violations = violations.length;
+  summary.warnings = warnings.length;
+  return {
+    requester: input.username === undefined ? null : { username: input.username, groups: [...(user.groups ?? [])] },
+    violations,
+    warnings,
+    skippedRules: [...skip].filter((rule) => config.rules[rule]).map((rule) => ({ rule, reason: SKIP_REASON })),
+    summary,
+  };
+}

@@ -1,0 +1,50 @@
+// Renders a CheckResult: a line per finding for people and CI logs, or one stable JSON document.
+import type { CheckResult, Finding } from './evaluate.js';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function subject(f: Finding): string {
+  return `${f.kind} ${f.namespace === null ? f.name : `${f.namespace}/${f.name}`}`;
+}
+
+export function renderText(result: CheckResult): string {
+  const lines: string[] = [];
+  for (const f of result.violations) lines.push(`${f.source} ${subject(f)}: ${f.rule}: ${f.message}`);
+  for (const f of result.warnings) lines.push(`${f.source} ${subject(f)}: warning: ${f.rule ? `${f.rule}: ` : ''}${f.message}`);
+  if (result.skippedRules.length > 0) {
+    const ids = result.skippedRules.map((s) => s.rule).join(', ');
+    lines.push(
+      `skipped rules: ${ids} (they judge the requester; run check with --as USER and --as-group GROUP to evaluate them as that requester)`,
+    );
+  }
+  const s = result.summary;
+  const notJudged = [
+    ...(s.exempt > 0 ? [`${s.exempt} in exempt namespaces`] : []),
+    ...(s.ignored > 0 ? [`${s.ignored} of kinds netguard does not judge`] : []),
+  ];
+  lines.push(
+    `${plural(s.checked, 'object')} checked, ${plural(s.violations, 'violation')}, ${plural(s.warnings, 'warning')}` +
+      (notJudged.length > 0 ? ` (not judged: ${notJudged.join(', ')})` : ''),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Key order is fixed so the document diffs cleanly between runs. */
+export function renderJson(result: CheckResult): string {
+  const finding = (f: Finding) => ({ source: f.source, kind: f.kind, namespace: f.namespace, name: f.name, rule: f.rule, message: f.message });
+  const document = {
+    requester: result.requester,
+    violations: result.violations.map(finding),
+    warnings: result.warnings.map(finding),
+    skippedRules: result.skippedRules.map((s) => ({ rule: s.rule, reason: s.reason })),
+    summary: {
+      objects: result.summary.objects,
+      checked: result.summary.checked,
+      exempt: result.summary.exempt,
+      ignored: result.summary.ignored,
+      violations: result.summary.violations,
+      warnings: result.summary.warnings,
+    },
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,61 @@
+// `netguard check`: judge manifests offline, as GitOps CI would before they reach the cluster.
+// Exit 0: nothing enforce would deny; 1: violations; 2: bad input (thrown as NetguardError).
+import { readFileSync } from 'node:fs';
+import { parseManifestText, readManifests, type SourcedObject } from '../cluster/manifests.js';
+import { loadConfigFile } from '../config/load.js';
+import { manifestUnreadable, usageError } from '../errors.js';
+import { checkObjects } from '../check/evaluate.js';
+import { renderJson, renderText } from '../check/report.js';
+
+export type CheckOutput = 'text' | 'json';
+
+export interface CheckOptions {
+  config: string;
+  as?: string;
+  asGroup?: string[];
+  namespace?: string;
+  output?: CheckOutput;
+  paths: string[];
+}
+
+/** `-` reads manifests from stdin, as `kubectl apply -f -` does (`kustomize build | netguard check …`). */
+function readPaths(paths: readonly string[]): SourcedObject[] {
+  return paths.flatMap((path) => {
+    if (path !== '-') return readManifests([path]);
+    let text: string;
+    try {
+      text = readFileSync(0, 'utf8');
+    } catch (error) {
+      throw manifestUnreadable('<stdin>', error);
+    }
+    return parseManifestText(text, '<stdin>');
+  });
+}
+
+/** RFC 1123 label, what the API server accepts as a namespace name. */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
+  const namespace = opts.namespace ?? 'default';
+  const groups = opts.asGroup ?? [];
+  if (!NAMESPACE_NAME.test(namespace)) {
+    throw usageError(`--namespace "${namespace}" is not a valid namespace name (lowercase letters, digits and "-", at most 63 characters)`);
+  }
+  if (opts.as === '') throw usageError('--as needs a user name, e.g. --as alice@example.com');
+  if (groups.length > 0 && opts.as === undefined) {
+    throw usageError('--as-group needs --as: name the user the groups belong to, as with kubectl --as');
+  }
+  if (opts.paths.length === 0) throw usageError('check needs at least one file or directory of manifests (or - for stdin)');
+  if (opts.paths.filter((p) => p === '-').length > 1) throw usageError('stdin (-) can be read only once');
+
+  const config = loadConfigFile(opts.config);
+  const objects = readPaths(opts.paths);
+  const result = checkObjects({
+    objects,
+    config,
+    defaultNamespace: namespace,
+    ...(opts.as !== undefined ? { username: opts.as, groups } : {}),
+  });
+  stdout(opts.output === 'json' ? renderJson(result) : renderText(result));
+  return result.violations.length > 0 ? 1 : 0;
+}

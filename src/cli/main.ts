@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// The `netguard` command: parses arguments and hands each subcommand to its module. Usage errors
+// (commander's and ours) exit 2, like every other bad-input case; subcommands choose 0 or 1.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { NetguardError, errorText } from '../errors.js';
+import { LOG_LEVELS } from '../log.js';
+import type { AuditOptions } from './audit.js';
+import type { CertsOptions } from './certs.js';
+import type { CheckOptions } from './check.js';
+import type { ServeOptions } from './serve.js';
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    }
+    return Number(value);
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** package.json's version, found from dist/src/cli or src/cli alike. */
+function version(): string {
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'netguard' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level; try the next
+    }
+  }
+  return '0.0.0';
+}
+
+/** Exit once stdout and stderr are flushed, so piped output is never cut short. */
+function exitWith(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+function clusterStateOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--kubeconfig <file>', 'read a live cluster through this kubeconfig').conflicts('state'))
+    .addOption(new Option('--state <dir>', 'read the cluster state from the manifests in this directory (no cluster needed)').conflicts('kubeconfig'));
+}
+
+function buildProgram(): Command {
+  const program = new Command('netguard')
+    .description('Kubernetes validating admission webhook: NetworkPolicies and ServiceAccounts as one lock and key')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true);
+
+  clusterStateOptions(
+    program
+      .command('serve')
+      .description('serve POST /validate over HTTPS, plus /metrics, /healthz and /readyz on the metrics port')
+      .requiredOption('--config <file>', 'netguard config (YAML), reloaded when it changes'),
+  )
+    .requiredOption('--tls-cert <file>', 'serving certificate (PEM), re-read when it changes')
+    .requiredOption('--tls-key <file>', 'serving key (PEM), re-read when it changes')
+    .option('--client-ca <file>', 'require client certificates signed by this CA (API server webhook client auth)')
+    .option('--port <port>', 'HTTPS port', integer('--port', 0, 65535), 8443)
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--metrics-port <port>', 'plain-HTTP port for /metrics, /healthz, /readyz', integer('--metrics-port', 0, 65535), 9090)
+    .option('--dry-run', 'never deny: would-be denials become warnings and audit annotations', false)
+    .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
+    .action(async (opts: ServeOptions) => {
+      // each command loads its own modules: `check` never pays for the server or client-node
+      const { runServe } = await import('./serve.js');
+      await runServe(opts);
+    });
+
+  program
+    .command('check')
+    .description('judge manifests offline (GitOps CI); exit 0 clean, 1 violations, 2 bad input')
+    .requiredOption('--config <file>', 'netguard config (YAML)')
+    .option('--as <user>', 'judge every object as created by this user (enables the rules that judge the requester)')
+    .option('--as-group <group>', 'a group of the --as user (repeatable)', collect)
+    .option('--namespace <ns>', 'namespace of objects without metadata.namespace', 'default')
+    .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .argument('<path...>', 'YAML/JSON files or directories of them; - reads stdin')
+    .action(async (paths: string[], opts: Omit<CheckOptions, 'paths'>) => {
+      const { runCheck } = await import('./check.js');
+      exitWith(runCheck({ ...opts, paths }));
+    });
+
+  clusterStateOptions(
+    program
+      .command('audit')
+      .description('report violations of objects that already exist; exit 0 clean, 1 violations, 2 error')
+      .requiredOption('--config <file>', 'netguard config (YAML)'),
+  )
+    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json', 'policyreport']).default('table'))
+    .action(async (opts: AuditOptions) => {
+      const { runAudit } = await import('./audit.js');
+      exitWith(await runAudit(opts));
+    });
+
+  program
+    .command('certs')
+    .description('write ca.crt, tls.crt, tls.key for the webhook Service and print the base64 caBundle')
+    .requiredOption('--out <dir>', 'directory to write to (created if needed)')
+    .requiredOption('--service <name>', 'name of the webhook Service')
+    .requiredOption('--namespace <ns>', 'namespace of the webhook Service')
+    .option('--days <days>', 'validity in days', integer('--days', 1, 36500), 365)
+    .addOption(new Option('--if-missing', 'keep an existing set of the three files').hideHelp())
+    .action(async (opts: CertsOptions) => {
+      const { runCerts } = await import('./certs.js');
+      exitWith(await runCerts(opts));
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed the message or the help. Its exit code is 0 only for help or
+      // version asked for; every usage error becomes 2, like any other bad input.
+      exitWith(error.exitCode === 0 ? 0 : 2);
+    } else if (error instanceof NetguardError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      exitWith(2);
+    } else {
+      process.stderr.write(`error: unexpected failure: ${error instanceof Error && error.stack ? error.stack : errorText(error)}\n`);
+      exitWith(2);
+    }
+  }
+}
+
+await main(process.argv);

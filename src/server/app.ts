@@ -1,0 +1,105 @@
+// The HTTPS port as a fastify app, built separately from listening so tests can inject requests.
+// It decodes, calls the AdmissionHandler and writes what it returns; it never decides policy.
+//
+//   POST /validate  AdmissionReview in, AdmissionReview out (400/413/415 for bad input)
+//   GET  /healthz   200 while the process lives
+//   GET  /readyz    503 until the cluster state is synced (and again while shutting down)
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import type { AdmissionHandler } from '../admission/handler.js';
+import type { Logger } from '../log.js';
+import { registerHealthRoutes } from './health.js';
+import { admissionReviewSchema, errorBodySchema } from './schemas.js';
+
+/** AdmissionReviews carry an object and its old version; etcd caps one object at 1.5 MiB. */
+export const BODY_LIMIT = 3 * 1024 * 1024;
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface AppDeps {
+  handler: AdmissionHandler;
+  /** cluster state synced (and not shutting down) */
+  ready: () => boolean;
+  logger: Logger;
+  /** TLS options (cert, key, and ca + requestCert for --client-ca); plain HTTP when omitted */
+  https?: HttpsServerOptions;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Operator-facing text for the transport errors fastify raises. */
+function explain(error: FastifyError, contentType: string | undefined): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `netguard accepts only Content-Type: application/json, got ${contentType ? `"${contentType}"` : 'none'}. Send the AdmissionReview as JSON, as kube-apiserver does.`;
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `the request body is larger than ${BODY_LIMIT / 1024 / 1024} MiB, more than any AdmissionReview kube-apiserver sends.`;
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'the request body does not match its Content-Length header.';
+    default:
+      return error.message;
+  }
+}
+
+export function buildApp(deps: AppDeps) {
+  const app = fastify({
+    // fastify's own lines (per-request access logs, "Server listening") would double ours: the
+    // handler logs each review and serve logs one "listening" line; fastify keeps warnings/errors
+    loggerInstance: deps.logger.child({ component: 'https' }, { level: 'warn' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    // kube-apiserver gives a webhook at most 30 s; a client still sending after that is stuck or
+    // hostile, and must not hold a connection (or a shutdown) open
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // during shutdown, reviews already on an open connection are still answered (not 503'd);
+    // idle keep-alive connections are closed so shutdown does not wait on them
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    ...(deps.https ? { https: deps.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  // Only JSON is accepted (415 otherwise, including fastify's default text/plain). The body is
+  // kept as a string and parsed by the handler with plain JSON.parse: fastify's own parser refuses
+  // `__proto__` keys, which can legitimately appear inside objects (we never merge objects).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const message = status === 500 ? 'netguard failed to answer this request; see its logs.' : explain(error, request.headers['content-type']);
+    if (status === 500) deps.logger.error({ err: error, url: request.url }, 'request failed');
+    else deps.logger.info({ status, problem: message, url: request.url }, 'refused a bad request');
+    // every client mistake is an invalid review request; the HTTP status says which kind
+    const code = status === 500 ? 'NETGUARD_ERR_INTERNAL' : 'NETGUARD_ERR_REVIEW_INVALID';
+    void reply.code(status).send({ error: STATUS_TEXT[status] ?? 'Error', code, message });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: 'Not Found',
+      message: `${request.method} ${request.url.split('?')[0]} is not served here: reviews go to POST /validate; health is GET /healthz and GET /readyz.`,
+    });
+  });
+
+  app.post(
+    '/validate',
+    { schema: { response: { 200: admissionReviewSchema, 400: errorBodySchema } } },
+    async (request, reply) => {
+      const result = await deps.handler.handle(request.body);
+      return reply.code(result.statusCode as 200 | 400).send(result.body);
+    },
+  );
+
+  registerHealthRoutes(app, deps.ready);
+  return app;
+}
+
+export type NetguardApp = ReturnType<typeof buildApp>;

@@ -1,0 +1,86 @@
+// `serve --kubeconfig` end to end: real AdmissionReviews over HTTPS, the cluster state coming from
+// the fake API server through the live cache (watch) and read-through (confirm).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startServe, type RunningServer } from '../../src/cli/serve.js';
+import { makeRequest } from '../support/requests.js';
+import { collectingLogger, reviewOf, send } from '../support/serve.js';
+import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
+import { startFakeApi, type FakeApiServer } from '../support/fake-api.js';
+import { writeKubeconfig } from '../support/kubeconfig.js';
+import { denyAll, namespace, pod } from '../support/kube-objects.js';
+
+const WAIT = { timeout: 20_000, interval: 50 };
+
+let api: FakeApiServer;
+let certs: TestCerts;
+let server: RunningServer;
+
+async function review(ns: string, name: string): Promise<{ allowed: boolean; status?: { message: string } }> {
+  const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(reviewOf(makeRequest(pod(ns, name, 'app')))),
+  });
+  expect(answer.status).toBe(200);
+  return answer.json().response;
+}
+
+beforeAll(async () => {
+  api = await startFakeApi();
+  api.seed([namespace('shop', 'enforce'), namespace('other', 'enforce')]);
+  certs = await makeTestCerts();
+  const dir = tempDir();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, 'defaultMode: disabled\n');
+  // The first LISTs are slow, so /readyz can be seen failing before the cache has synced.
+  const slow = api.addFault({ match: (r) => r.kind === 'list', delayMs: 1_500 });
+  server = await startServe(
+    {
+      config,
+      kubeconfig: writeKubeconfig(api.url, dir),
+      tlsCert: certs.paths.tlsCert,
+      tlsKey: certs.paths.tlsKey,
+      port: 0,
+      host: '127.0.0.1',
+      metricsPort: 0,
+      dryRun: false,
+      logLevel: 'info',
+    },
+    { logger: collectingLogger().logger },
+  );
+  const readyz = server.metricsUrl.replace('/metrics', '/readyz');
+  expect((await fetch(readyz)).status).toBe(503);
+  await vi.waitFor(async () => expect((await fetch(readyz)).status).toBe(200), WAIT);
+  slow();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await api?.stop();
+});
+
+describe('serve --kubeconfig (live cluster state)', () => {
+  it('denies a pod in an enforce namespace without default-deny, and allows it once the watch delivers one', async () => {
+    const denied = await review('shop', 'web-1');
+    expect(denied.allowed).toBe(false);
+    expect(denied.status?.message).toMatch(/namespace-default-deny/);
+
+    api.add(denyAll('shop'));
+    await vi.waitFor(async () => expect((await review('shop', 'web-2')).allowed).toBe(true), WAIT);
+  });
+
+  it('allows a pod whose default-deny exists in the API but was withheld from the watch (read-through)', async () => {
+    api.add(denyAll('other'), { silent: true });
+    const lists = api.countRequests('/apis/networking.k8s.io/v1/namespaces/other/networkpolicies', 'list');
+    expect((await review('other', 'web')).allowed).toBe(true);
+    expect(api.countRequests('/apis/networking.k8s.io/v1/namespaces/other/networkpolicies', 'list')).toBe(lists + 1);
+  });
+
+  it('judges a namespace created a moment ago (not yet in the cache) by its live labels', async () => {
+    api.add(namespace('brand-new', 'enforce'), { silent: true });
+    const answer = await review('brand-new', 'web');
+    expect(answer.allowed).toBe(false);
+    expect(answer.status?.message).toMatch(/namespace-default-deny/);
+  });
+});
