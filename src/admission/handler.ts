@@ -162,7 +162,8 @@ export class AdmissionHandler {
     if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return false;
     const name = request.name || nameOf(request);
     const after = namespaceMode(name, labelsOf(request.object), config).mode;
-    const before = request.operation === 'UPDATE' ? namespaceMode(name, labelsOf(request.oldObject), config).mode : config.defaultMode;
+    // a namespace being created had no mode before (as namespace-default-deny's opt-in warnings see it)
+    const before = request.operation === 'UPDATE' ? namespaceMode(name, labelsOf(request.oldObject), config).mode : 'disabled';
     return strictness(after) > strictness(before);
   }
 

@@ -6,13 +6,24 @@ import type { ClusterSource } from '../cluster/source.js';
 import type { NamespaceState } from '../cluster/snapshot.js';
 import { namespaceMode, type ResolvedMode } from '../config/modes.js';
 import type { Config } from '../config/types.js';
-import { RBAC, namespaceOf } from '../rules/kinds.js';
+import { labelsOf } from '../cluster/objects.js';
+import { RBAC, nameOf, namespaceOf } from '../rules/kinds.js';
 import type { AdmissionRequest } from './types.js';
 
 const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['/Namespace', `${RBAC}/ClusterRole`, `${RBAC}/ClusterRoleBinding`]);
 
 export function isClusterScoped(request: AdmissionRequest): boolean {
   return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`);
+}
+
+/**
+ * A Namespace review is judged in clusterScopedMode, but a bad netguard.io/mode value on the
+ * object itself is worth telling whoever sets it, right when they set it.
+ */
+function labelWarningOfNamespaceObject(request: AdmissionRequest, config: Config): { warning?: string } {
+  if (request.kind.group !== '' || request.kind.kind !== 'Namespace' || !request.object) return {};
+  const { warning } = namespaceMode(nameOf(request), labelsOf(request.object), config);
+  return warning ? { warning } : {};
 }
 
 export interface RequestMode extends ResolvedMode {
@@ -25,7 +36,7 @@ export interface RequestMode extends ResolvedMode {
  * would buy nothing). A failed live read throws: the caller answers it as an internal error.
  */
 export async function resolveMode(request: AdmissionRequest, config: Config, source: ClusterSource, readLive: boolean): Promise<RequestMode> {
-  if (isClusterScoped(request)) return { mode: config.clusterScopedMode };
+  if (isClusterScoped(request)) return { mode: config.clusterScopedMode, ...labelWarningOfNamespaceObject(request, config) };
   const name = namespaceOf(request);
   if (config.exemptGlobs.matches(name)) return { mode: 'disabled' };
   const cached = source.snapshot.namespace(name);

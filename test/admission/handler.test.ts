@@ -111,6 +111,20 @@ describe('mode resolution', () => {
     expect(response.auditAnnotations).toEqual({ 'namespace-mode-label': 'loosened.' });
   });
 
+  it('a Namespace given an unknown netguard.io/mode value is warned at once, in clusterScopedMode', async () => {
+    const quiet: Rule = {
+      id: 'namespace-mode-label',
+      summary: 'test',
+      intercepts: [{ group: '', kind: 'Namespace', operations: ['CREATE', 'UPDATE'] }],
+      needs: [],
+      evaluate: () => [],
+    };
+    const { judge } = setup({ rules: [quiet], source: staticSource([]), config: { clusterScopedMode: 'warn' } });
+    const response = await judge(makeRequest(namespace('shop', 'enforcing')));
+    expect(response.allowed).toBe(true);
+    expect(response.warnings).toEqual([expect.stringContaining('netguard.io/mode="enforcing", which is not one of disabled, audit, warn, enforce')]);
+  });
+
   it('a namespace missing from the cache is read live once, and rules see it', async () => {
     const seen: (NamespaceState | undefined)[] = [];
     const rule = podRule(({ snapshot }) => {

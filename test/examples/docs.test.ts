@@ -10,6 +10,7 @@ import { loadStaticState } from '../../src/cluster/static.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { RULE_IDS } from '../../src/config/types.js';
 import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/server/metrics.js';
 import { Engine } from '../../src/rules/engine.js';
 import { netguardAsync } from '../cli/run.js';
 
@@ -52,10 +53,19 @@ describe('README.md', () => {
     expect(blocks.size).toBe(4);
   });
 
-  it('has the headings operations.md fills in', () => {
+  it('has the operations sections, each pointing to the full guide', () => {
     for (const heading of ['Install with Helm', 'Rollout', 'Avoiding lock-out', 'Metrics']) {
-      expect(README).toMatch(new RegExp(`^## ${heading}\\n\\nSee \\[docs/operations\\.md\\]`, 'm'));
+      const section = README.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
+      expect(section, heading).toMatch(/\(docs\/operations\.md#[a-z-]+\)/);
     }
+  });
+
+  it('lists only metrics netguard exports', async () => {
+    const exported = await createMetrics({ ready: () => true }).registry.getMetricsAsJSON();
+    const names = new Set(exported.map((m) => m.name));
+    const documented = [...README.matchAll(/`(netguard_[a-z_]+)`/g)].map((m) => m[1]!);
+    expect(documented.length).toBeGreaterThan(5);
+    for (const name of documented) expect(names, name).toContain(name.replace(/_(bucket|sum|count)$/, ''));
   });
 
   for (const [marker, lines] of blocks) {
