@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServe, type RunningServer } from '../../src/cli/serve.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, reviewOf, send } from '../support/serve.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 import { startFakeApi, type FakeApiServer } from '../support/fake-api.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
@@ -36,17 +36,7 @@ beforeAll(async () => {
   // The first LISTs are slow, so /readyz can be seen failing before the cache has synced.
   const slow = api.addFault({ match: (r) => r.kind === 'list', delayMs: 1_500 });
   server = await startServe(
-    {
-      config,
-      kubeconfig: writeKubeconfig(api.url, dir),
-      tlsCert: certs.paths.tlsCert,
-      tlsKey: certs.paths.tlsKey,
-      port: 0,
-      host: '127.0.0.1',
-      metricsPort: 0,
-      dryRun: false,
-      logLevel: 'info',
-    },
+    localServeOptions(config, certs, { kubeconfig: writeKubeconfig(api.url, dir) }),
     { logger: collectingLogger().logger },
   );
   const readyz = server.metricsUrl.replace('/metrics', '/readyz');

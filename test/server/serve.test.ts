@@ -8,8 +8,9 @@ import { watchConfig } from '../../src/config/watch.js';
 import { compileConfig } from '../../src/config/load.js';
 import { NetguardError } from '../../src/errors.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, pod, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, pod, reviewOf, send } from '../support/serve.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
+import { until } from '../support/wait.js';
 
 let certs: TestCerts;
 beforeAll(async () => {
@@ -32,28 +33,9 @@ function stateDir(dir: string): string {
 }
 
 function options(dir: string, config: string): ServeOptions {
-  return {
-    config,
-    state: stateDir(dir),
-    tlsCert: certs.paths.tlsCert,
-    tlsKey: certs.paths.tlsKey,
-    port: 0,
-    host: '127.0.0.1',
-    metricsPort: 0,
-    dryRun: false,
-    logLevel: 'info',
-  };
+  return localServeOptions(config, certs, { state: stateDir(dir) });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function verdict(server: RunningServer): Promise<boolean> {
   const answer = await send(server.url.replace('/validate', ''), certs.caCert, {

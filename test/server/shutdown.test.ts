@@ -7,9 +7,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ServeOptions } from '../../src/cli/serve.js';
 import { makeRequest } from '../support/requests.js';
-import { pod, reviewOf, send } from '../support/serve.js';
+import { localServeOptions, pod, reviewOf, send } from '../support/serve.js';
 import { makeTestCerts, tempDir } from '../support/tls.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,17 +67,7 @@ describe('SIGTERM', () => {
     mkdirSync(state);
     writeFileSync(join(state, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {netguard.io/mode: enforce}}\n');
     writeFileSync(join(dir, 'config.yaml'), 'rules: {namespace-default-deny: false}\n');
-    const options: ServeOptions = {
-      config: join(dir, 'config.yaml'),
-      state,
-      tlsCert: certs.paths.tlsCert,
-      tlsKey: certs.paths.tlsKey,
-      port: 0,
-      host: '127.0.0.1',
-      metricsPort: 0,
-      dryRun: false,
-      logLevel: 'info',
-    };
+    const options = localServeOptions(join(dir, 'config.yaml'), certs, { state });
 
     const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(options)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

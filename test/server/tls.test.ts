@@ -10,6 +10,7 @@ import { generateCertificates, type GeneratedCertificates } from '../../src/cert
 import { makeRequest } from '../support/requests.js';
 import { collectingLogger, pod, reviewOf, send, type LogLine } from '../support/serve.js';
 import { makeClientPki, makeTestCerts, tempDir } from '../support/tls.js';
+import { until } from '../support/wait.js';
 
 const running: RunningServer[] = [];
 afterEach(async () => {
@@ -56,15 +57,6 @@ function peerSerial(port: number, ca: string[]): Promise<string> {
 
 const serialOf = (certs: GeneratedCertificates) => new X509Certificate(certs.tlsCert).serialNumber.toUpperCase();
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('certificate rotation', () => {
   it('new handshakes get the new certificate, reviews keep succeeding, a broken pair is refused', async () => {

@@ -14,6 +14,7 @@ import { Engine } from '../../src/rules/engine.js';
 import { podServiceAccount } from '../../src/rules/pod-service-account.js';
 import { buildApp } from '../../src/server/app.js';
 import { createMetrics, type NetguardMetrics } from '../../src/server/metrics.js';
+import type { ServeOptions } from '../../src/cli/serve.js';
 import { makeTestCerts, type TestCerts } from './tls.js';
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
@@ -166,5 +167,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       agent.destroy();
       await app.close();
     },
+  };
+}
+
+/** serve's options for a test server on 127.0.0.1 with ephemeral ports. */
+export function localServeOptions(config: string, certs: TestCerts, source: { state: string } | { kubeconfig: string }): ServeOptions {
+  return {
+    config,
+    ...source,
+    tlsCert: certs.paths.tlsCert,
+    tlsKey: certs.paths.tlsKey,
+    port: 0,
+    host: '127.0.0.1',
+    metricsPort: 0,
+    dryRun: false,
+    logLevel: 'info',
   };
 }
