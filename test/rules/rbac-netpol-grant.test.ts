@@ -3,7 +3,6 @@ import type { KubeObject } from '../../src/cluster/objects.js';
 import { rbacNetpolGrant as rule } from '../../src/rules/rbac-netpol-grant.js';
 import {
   binding,
-  config,
   deepFreeze,
   GARBAGE,
   group,
