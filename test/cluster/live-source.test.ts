@@ -53,6 +53,23 @@ describe('live cluster source', () => {
     expect(live.snapshot.pods('shop')).toBeUndefined();
   });
 
+  it('talks to a plain http:// API server without insecure-skip-tls-verify, as kubectl does', async () => {
+    source = await createLiveSource({ kubeconfig: writeKubeconfig(api.url, undefined, { skipTLSVerify: false }), needs: STORED_KINDS, logger });
+    await source.synced;
+    expect(source.ready()).toBe(true);
+    expect(source.snapshot.namespace('shop')?.labels['netguard.io/mode']).toBe('enforce');
+  });
+
+  it('an API server that does not serve a kind (404 on its LIST) holds none of it: synced, ready, not down', async () => {
+    api.addFault({ match: (r) => r.path.startsWith('/apis/rbac.authorization.k8s.io/v1/clusterrole'), status: 404 });
+    const live = await open({ watchDownLimitMs: 0 });
+    await live.synced;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(live.ready()).toBe(true);
+    expect(live.snapshot.role('ClusterRole', undefined, 'admin')).toBeUndefined();
+    expect(live.snapshot.namespace('shop')).toBeDefined();
+  });
+
   it('applies watch events: a policy added, changed and deleted in the API shows in the store', async () => {
     const live = await open();
     await live.synced;

@@ -22,13 +22,15 @@ import { errorText } from '../../errors.js';
 import { isRecord, metaOf } from '../objects.js';
 import type { StoredKind } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import type { KubeClient } from './http.js';
+import { isNotFound, type KubeClient } from './http.js';
 import { listPages } from './paging.js';
 import type { ResourceInfo } from './resources.js';
 import type { StoreWriter } from './store-writer.js';
 
 /** A watch stream shorter than this, ended by the server, counts as a hot-loop risk. */
 const QUICK_END_MS = 1_000;
+/** How often to ask again for a resource the API server does not serve (404 on its LIST). */
+const NOT_SERVED_RETRY_MS = 60_000;
 /** Per page of the informer's LIST: large pages from a busy API server can take a while. */
 const LIST_PAGE_TIMEOUT_MS = 60_000;
 
@@ -129,6 +131,8 @@ export class KindInformer implements WatchObserver {
   closed = false;
 
   private synced = false;
+  /** the API server answered the LIST with 404: nothing of this kind exists to cache */
+  private notServed = false;
   private downSince: number | undefined;
   private downLogged = false;
   private quickEnd = false;
@@ -233,13 +237,19 @@ export class KindInformer implements WatchObserver {
     const { writer, resource, client } = this.options;
     const listed = new Set<string>();
     let resourceVersion = '';
-    for await (const page of listPages(client, resource.listPath, { timeoutMs: LIST_PAGE_TIMEOUT_MS, signal: this.abort.signal })) {
-      for (const item of page.items) {
-        const key = writer.put(this.kind, item, 'list');
-        if (key !== undefined) listed.add(key);
+    try {
+      for await (const page of listPages(client, resource.listPath, { timeoutMs: LIST_PAGE_TIMEOUT_MS, signal: this.abort.signal })) {
+        for (const item of page.items) {
+          const key = writer.put(this.kind, item, 'list');
+          if (key !== undefined) listed.add(key);
+        }
+        resourceVersion ||= page.resourceVersion;
       }
-      resourceVersion ||= page.resourceVersion;
+    } catch (error) {
+      this.notServed = isNotFound(error);
+      throw error;
     }
+    this.notServed = false;
     const removed = writer.reconcile(this.kind, listed);
     this.lists++;
     this.logger.debug({ objects: listed.size, removed, resourceVersion }, `${this.kind} listed`);
@@ -262,6 +272,7 @@ export class KindInformer implements WatchObserver {
 
   private onError(error: unknown): void {
     if (this.closed) return;
+    if (this.notServed) return this.whileNotServed();
     this.failures++;
     this.lastError = errorText(error);
     this.downSince ??= this.now();
@@ -272,6 +283,24 @@ export class KindInformer implements WatchObserver {
       { err: this.lastError, retryInMs: delayMs, failures: this.failures, synced: this.synced },
       `${this.kind} list/watch failed; retrying`,
     );
+    this.restartIn(delayMs);
+  }
+
+  /**
+   * An API server without this resource (a trimmed-down or test API server) holds none of it: the
+   * cache is synced and empty, not down, and the LIST is tried again now and then.
+   */
+  private whileNotServed(): void {
+    if (!this.synced) {
+      this.synced = true;
+      this.resolveSync();
+      this.logger.warn(`the API server does not serve ${this.options.resource.listPath} (404); treating it as holding no ${this.kind} objects`);
+    }
+    this.downSince = undefined;
+    if (!this.restartTimer) this.restartIn(NOT_SERVED_RETRY_MS);
+  }
+
+  private restartIn(delayMs: number): void {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (!this.closed) this.start();

@@ -19,7 +19,7 @@ export function loadKubeConfig(file: string | undefined): KubeConfig {
       throw configInvalid(file, `not a usable kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (!kc.getCurrentCluster()?.server) throw configInvalid(file, 'the kubeconfig has no current context with a cluster server address');
-    return kc;
+    return allowPlainHttp(kc);
   }
   if (!process.env['KUBERNETES_SERVICE_HOST'] || !process.env['KUBERNETES_SERVICE_PORT'] || !existsSync(SERVICE_ACCOUNT_TOKEN)) {
     throw clusterUnreachable(
@@ -28,6 +28,21 @@ export function loadKubeConfig(file: string | undefined): KubeConfig {
     );
   }
   kc.loadFromCluster();
+  return kc;
+}
+
+/**
+ * client-node refuses an http:// server unless its cluster says skipTLSVerify; kubectl does not,
+ * and there is no certificate to verify on plain HTTP (local proxies, `kubectl proxy`, test API servers).
+ */
+function allowPlainHttp(kc: KubeConfig): KubeConfig {
+  if (!kc.clusters.some((c) => c.server.startsWith('http://') && !c.skipTLSVerify)) return kc;
+  kc.loadFromOptions({
+    clusters: kc.clusters.map((c) => (c.server.startsWith('http://') ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
   return kc;
 }
 
