@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RULE_IDS } from '../../src/config/types.js';
 
 const SRC = new URL('../../src/', import.meta.url).pathname;
 
@@ -22,9 +23,7 @@ function closure(entries: string[]): Map<string, string> {
   return seen;
 }
 
-const ruleFiles = ['netpol-provisioning', 'rbac-netpol-grant', 'pod-service-account', 'namespace-default-deny', 'namespace-mode-label', 'netpol-trusted-cidrs'].map(
-  (id) => join(SRC, 'rules', `${id}.ts`),
-);
+const ruleFiles = RULE_IDS.map((id) => join(SRC, 'rules', `${id}.ts`));
 const sources = closure([...ruleFiles, join(SRC, 'rules/engine.ts')]);
 
 describe('rule purity', () => {
