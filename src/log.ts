@@ -20,7 +20,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   const settings = {
     level,
-    base: { name: 'netguard' },
+    // not `name`: review lines carry the object's name under that key
+    base: { app: 'netguard' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };

@@ -2,6 +2,7 @@
 // live cluster — reads that confirm or complete it for one review. Static state has no `live`.
 import type { Absence } from '../rules/types.js';
 import type { ClusterSnapshot, NamespaceState, PodListing } from './snapshot.js';
+import type { StoredKind } from './store.js';
 
 export interface PodListLimits {
   /** stop after this many pods (Pod Security Admission uses 3000) */
@@ -28,5 +29,10 @@ export interface ClusterSource {
   live?: LiveReader;
   /** true once every needed cache has synced and no watch has been down too long */
   ready(): boolean;
+  /**
+   * Which of these kinds a live cache has not synced yet, as text for an error message (with the
+   * API server's last answer); undefined when all are synced or the state is static.
+   */
+  unsynced?(kinds: readonly StoredKind[]): string | undefined;
   close(): Promise<void>;
 }

@@ -127,7 +127,8 @@ function judgeNamespace(request: AdmissionRequest, snapshot: ClusterSnapshot, co
     });
   }
 
-  const listing = config.rules['pod-service-account'] ? snapshot.pods(name) : undefined;
+  // a namespace being created has no pods yet (offline, pods among the same manifests are judged themselves)
+  const listing = config.rules['pod-service-account'] && request.operation === 'UPDATE' ? snapshot.pods(name) : undefined;
   if (listing) {
     const offenders = listing.pods
       .filter((p) => config.disallowedServiceAccounts.has(p.serviceAccount))

@@ -248,3 +248,30 @@ describe('read-through of denials resting on absences', () => {
     expect(live.confirm).not.toHaveBeenCalled();
   });
 });
+
+describe('a live cache that has not synced what a rule reads', () => {
+  const gapSource = (gap: string | undefined): ClusterSource => ({
+    ...staticSource([namespace('shop', 'enforce'), namespace('relaxed', 'warn')]),
+    unsynced: (kinds) => (kinds.includes('Role') ? gap : undefined),
+  });
+  const needsRoles = podRule(() => []);
+  const rules = [{ ...needsRoles, needs: ['Role'] as const }];
+
+  it('is an internal error per mode, naming what is missing, instead of reading it as absent', async () => {
+    const { judge, lines } = setup({ rules, source: gapSource('Role (the API server answered: HTTP 403 forbidden)') });
+    const denied = await judge(makeRequest(pod('web', 'shop')));
+    expect(denied.allowed).toBe(false);
+    expect(denied.status?.code).toBe(500);
+    expect(denied.status?.message).toContain('netguard internal error');
+    expect(denied.status?.message).toContain('its cache of Role (the API server answered: HTTP 403 forbidden) has not synced with the API server yet');
+    expect(lines.some((l) => l.msg === 'internal error while judging a review')).toBe(true);
+    const warned = await judge(makeRequest(pod('web', 'relaxed')));
+    expect(warned.allowed).toBe(true);
+    expect(warned.warnings?.[0]).toContain('netguard internal error');
+  });
+
+  it('judges normally once synced', async () => {
+    const { judge } = setup({ rules, source: gapSource(undefined) });
+    expect(await judge(makeRequest(pod('web', 'shop')))).toEqual({ uid: expect.any(String), allowed: true });
+  });
+});

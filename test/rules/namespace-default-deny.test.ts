@@ -210,6 +210,10 @@ describe('namespace-default-deny: opt-in warnings', () => {
     expect(found[1]?.message).toContain(': a (Namespace "ns"');
   });
 
+  it('a Namespace being created has no existing pods to warn about (offline state may hold its pods)', () => {
+    expect(judgeNs(mode('enforce'), undefined, full)).toEqual([]);
+  });
+
   it('says when the pod listing stopped early', () => {
     const listing: PodListing = { pods: [{ namespace: 'ns', name: 'p', serviceAccount: 'default' }], complete: false };
     const snapshot: ClusterSnapshot = { ...emptySnapshot(), denyPolicies: () => new Set(['d']), pods: () => listing };

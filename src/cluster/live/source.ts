@@ -79,6 +79,11 @@ function startLiveSource(kc: KubeConfig, client: KubeClient, options: LiveSource
     live: new LiveReads({ client, writer, logger, ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {}) }),
     ready: () => !closed && informers.every((i) => i.isSynced() && !i.isDownLongerThan(limitMs)),
     status: () => informers.map((i) => i.status()),
+    unsynced: (kinds) => {
+      const missing = informers.filter((i) => kinds.includes(i.kind) && !i.isSynced()).map((i) => i.status());
+      if (missing.length === 0) return undefined;
+      return missing.map((s) => (s.lastError ? `${s.kind} (the API server answered: ${s.lastError})` : s.kind)).join(', ');
+    },
     async close() {
       closed = true;
       await Promise.all(informers.map((i) => i.close()));
