@@ -202,7 +202,6 @@ describe('bad input: JSON errors, never 5xx, server keeps answering', () => {
       [{ userInfo: 'bob' }, /request\.userInfo must be object/],
       [{ userInfo: { username: 'bob', groups: 'admins' } }, /request\.userInfo\.groups must be array/],
       [{ object: 'a pod' }, /request\.object must be object or null/],
-      [{ object: { metadata: { labels: { a: 1 } } } }, /request\.object\.metadata\.labels\.a must be string/],
       [{ dryRun: 'yes' }, /request\.dryRun must be boolean/],
     ];
     for (const [patch, message] of cases) {
@@ -216,6 +215,18 @@ describe('bad input: JSON errors, never 5xx, server keeps answering', () => {
       expect(body.response.status?.message).toMatch(/^netguard: malformed AdmissionReview: /);
       expect(body.response.status?.message).toMatch(message);
     }
+  });
+
+  it('odd content inside an object (an annotations list, a number label) is judged, not refused as malformed', async () => {
+    const odd = (ns: string) => {
+      const request = podIn(ns);
+      return { ...request, object: { ...request.object, metadata: { ...request.object?.metadata, annotations: [], labels: { tier: 1 } } } };
+    };
+    const disabled = (await server.post(reviewOf(odd('off') as never))).json() as AdmissionReviewResponse;
+    expect(disabled.response).toEqual({ uid: expect.any(String), allowed: true });
+    const judged = (await server.post(reviewOf(odd('enforced') as never))).json() as AdmissionReviewResponse;
+    expect(judged.response.allowed).toBe(false);
+    expect(judged.response.status?.message).toMatch(/^pod-service-account: /);
   });
 
   it('`__proto__` keys inside objects are data, not a reason to refuse', async () => {
