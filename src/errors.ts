@@ -47,7 +47,12 @@ export const reviewInvalid = (message: string) => new NetguardError('NETGUARD_ER
 
 export const usageError = (message: string) => new NetguardError('NETGUARD_ERR_USAGE', message);
 
+/** Never throws: it describes whatever a failure threw, to answer that failure. */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  try {
+    return String(error instanceof Error ? error.message : error);
+  } catch {
+    // Object.create(null), or a toString that throws
+    return 'a thrown value that cannot be shown as text';
+  }
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpsServer } from 'node:https';
 import { AdmissionHandler } from '../admission/handler.js';
+import type { LiveSourceOptions } from '../cluster/live/source.js';
 import type { ClusterSource } from '../cluster/source.js';
 import { loadStaticState } from '../cluster/static.js';
 import type { StoredKind } from '../cluster/store.js';
@@ -52,12 +53,16 @@ export interface StartExtras {
   logger?: Logger;
   /** file-watch timing (tests poll faster) */
   watch?: WatchOptions;
+  /** live cache timing: watch-down bound for readiness, restart back-off (tests use short ones) */
+  live?: LiveTiming;
 }
 
+export type LiveTiming = Pick<LiveSourceOptions, 'watchDownLimitMs' | 'backoff' | 'readTimeoutMs'>;
+
 /** The live cache is loaded only when asked for: static runs never pay for client-node's import. */
-async function liveSource(kubeconfig: string | undefined, needs: StoredKind[], logger: Logger): Promise<ClusterSource> {
+async function liveSource(kubeconfig: string | undefined, needs: StoredKind[], logger: Logger, timing: LiveTiming = {}): Promise<ClusterSource> {
   const { createLiveSource } = await import('../cluster/live/source.js');
-  return createLiveSource({ ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, logger });
+  return createLiveSource({ ...timing, ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, logger });
 }
 
 function staticSource(dir: string): ClusterSource {
@@ -88,7 +93,7 @@ export async function startServe(opts: ServeOptions, extras: StartExtras = {}): 
   const engine = new Engine();
   // namespaces are always needed: their labels decide the mode
   const needs = [...new Set<StoredKind>(['Namespace', ...engine.rules.flatMap((r) => r.needs)])];
-  const source = opts.state !== undefined ? staticSource(opts.state) : await liveSource(opts.kubeconfig, needs, logger);
+  const source = opts.state !== undefined ? staticSource(opts.state) : await liveSource(opts.kubeconfig, needs, logger, extras.live);
 
   let closing = false;
   const ready = () => !closing && source.ready();

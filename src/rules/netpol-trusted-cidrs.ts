@@ -34,8 +34,16 @@ function ipBlockPeers(policy: unknown): Peer[] {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // nested deeper than JSON.stringify's stack allows
+    return Array.isArray(value) ? '[...]' : '{...}';
+  }
+  if (text === undefined) return String(value);
+  // a CIDR is short: a long value is garbage, and need not be echoed whole into the message
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 export const netpolTrustedCidrs: Rule = {

@@ -14,7 +14,28 @@ import { admissionReviewSchema, errorBodySchema } from './schemas.js';
 /** AdmissionReviews carry an object and its old version; etcd caps one object at 1.5 MiB. */
 export const BODY_LIMIT = 3 * 1024 * 1024;
 
-export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long a client may take (SPEC: never a hang). kube-apiserver completes the TLS handshake and
+ * sends a review's headers at once, and gives a webhook at most 30 s; a client slower than this is
+ * stuck or hostile (slowloris) and is cut off, so it cannot hold a connection, a socket or a
+ * shutdown open for long, nor starve the reviews on other connections.
+ */
+export const SERVER_TIMEOUTS = {
+  /** the TLS handshake (Node's default is 120 s) */
+  handshakeMs: 10_000,
+  /** all headers of a request, counted from the connection's start or the request's first byte */
+  headersMs: 10_000,
+  /** the whole request, body included */
+  requestMs: 30_000,
+  /** an idle keep-alive connection between two reviews (fastify's default) */
+  keepAliveMs: 72_000,
+  /** how often open connections are checked against headersMs and requestMs (Node's default is 30 s) */
+  checkIntervalMs: 1_000,
+} as const;
+
+export type ServerTimeouts = { [K in keyof typeof SERVER_TIMEOUTS]: number };
+
+export const REQUEST_TIMEOUT_MS = SERVER_TIMEOUTS.requestMs;
 
 export interface AppDeps {
   handler: AdmissionHandler;
@@ -23,6 +44,8 @@ export interface AppDeps {
   logger: Logger;
   /** TLS options (cert, key, and ca + requestCert for --client-ca); plain HTTP when omitted */
   https?: HttpsServerOptions;
+  /** SERVER_TIMEOUTS unless overridden (tests shorten them) */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -50,20 +73,26 @@ function explain(error: FastifyError, contentType: string | undefined): string {
 }
 
 export function buildApp(deps: AppDeps) {
+  const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...deps.timeouts };
+  const serverOptions = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
   const app = fastify({
     // fastify's own lines (per-request access logs, "Server listening") would double ours: the
     // handler logs each review and serve logs one "listening" line; fastify keeps warnings/errors
     loggerInstance: deps.logger.child({ component: 'https' }, { level: 'warn' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    // kube-apiserver gives a webhook at most 30 s; a client still sending after that is stuck or
-    // hostile, and must not hold a connection (or a shutdown) open
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    // see SERVER_TIMEOUTS; fastify sets these two on the server itself
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
     // during shutdown, reviews already on an open connection are still answered (not 503'd);
     // idle keep-alive connections are closed so shutdown does not wait on them
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    ...(deps.https ? { https: deps.https } : {}),
+    ...(deps.https ? { https: { ...serverOptions, handshakeTimeout: timeouts.handshakeMs, ...deps.https } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;
 
   // Only JSON is accepted (415 otherwise, including fastify's default text/plain). The body is

@@ -167,6 +167,33 @@ describe('a rule that throws is answered by mode', () => {
     expect(response.allowed).toBe(true);
     expect(response.warnings?.[0]).toMatch(/netguard internal error/);
   });
+
+  it('whatever is thrown (not an Error, nothing, an object that cannot become text, a stack overflow), answered in kind', async () => {
+    const odd = new Error('replaced');
+    (odd as { message: unknown }).message = { not: 'a string' };
+    const thrown: [string, () => never][] = [
+      ['a string', () => { throw 'a string'; }],
+      ['undefined', () => { throw undefined; }],
+      ['a null-prototype object', () => { throw Object.create(null); }],
+      ['an Error whose message is not a string', () => { throw odd; }],
+      ['a stack overflow', () => { const deeper = (n: number): number => deeper(n + 1) + 1; return deeper(0) as never; }],
+    ];
+    for (const [what, evaluate] of thrown) {
+      const failing = await start({ engine: new Engine([rule('pod-service-account', evaluate)]) });
+      for (const ns of ['enforced', 'warned']) {
+        const request = podIn(ns);
+        const { apiVersion, response } = await failing.review(request, 'admission.k8s.io/v1beta1');
+        expect({ apiVersion, uid: response.uid }, what).toEqual({ apiVersion: 'admission.k8s.io/v1beta1', uid: request.uid });
+        if (ns === 'enforced') {
+          expect(response, what).toMatchObject({ allowed: false, status: { code: 500, reason: 'InternalError' } });
+          expect(response.status?.message, what).toMatch(/^netguard internal error while judging Pod "web": /);
+        } else {
+          expect(response.allowed, what).toBe(true);
+          expect(response.warnings?.[0], what).toMatch(/^netguard internal error while judging Pod "web": /);
+        }
+      }
+    }
+  });
 });
 
 describe('metrics', () => {

@@ -12,7 +12,7 @@ import type { Config } from '../../src/config/types.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { Engine } from '../../src/rules/engine.js';
 import { podServiceAccount } from '../../src/rules/pod-service-account.js';
-import { buildApp } from '../../src/server/app.js';
+import { buildApp, type ServerTimeouts } from '../../src/server/app.js';
 import { createMetrics, type NetguardMetrics } from '../../src/server/metrics.js';
 import type { ServeOptions } from '../../src/cli/serve.js';
 import { makeTestCerts, type TestCerts } from './tls.js';
@@ -68,6 +68,8 @@ export interface TestServerOptions {
   certs?: TestCerts;
   /** extra https options (e.g. a client CA) */
   https?: Record<string, unknown>;
+  /** shorter server timeouts (slow-client tests) */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface HttpAnswer {
@@ -85,6 +87,8 @@ export interface SendOptions {
   cert?: string;
   key?: string;
   agent?: Agent | false;
+  /** fail with an error when the server sends nothing for this long (a hang), instead of waiting forever */
+  timeoutMs?: number;
 }
 
 /** One HTTPS request trusting `ca`. */
@@ -111,6 +115,10 @@ export function send(baseUrl: string, ca: string, options: SendOptions = {}): Pr
       },
     );
     req.on('error', reject);
+    if (options.timeoutMs !== undefined) {
+      const ms = options.timeoutMs;
+      req.setTimeout(ms, () => req.destroy(new Error(`no answer from ${url.pathname} within ${ms} ms (the server hangs)`)));
+    }
     req.end(options.body);
   });
 }
@@ -145,7 +153,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dryRun: options.dryRun ?? false,
     metrics: metrics.admission,
   });
-  const app = buildApp({ handler, ready, logger, https: { cert: certs.tlsCert, key: certs.tlsKey, ...options.https } });
+  const app = buildApp({
+    handler,
+    ready,
+    logger,
+    https: { cert: certs.tlsCert, key: certs.tlsKey, ...options.https },
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const agent = new Agent({ keepAlive: true, ca: certs.caCert });
