@@ -6,6 +6,7 @@
 //     — kube-apiserver shows that to the user instead of a webhook failure.
 import { Ajv, type ErrorObject } from 'ajv';
 import { REVIEW_API_VERSIONS, type AdmissionReview, type ReviewApiVersion } from './types.js';
+import { brief } from '../util/text.js';
 
 const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 
@@ -82,18 +83,6 @@ function fieldPath(error: ErrorObject, prefix: string): string {
   return path === '' ? 'the body' : path;
 }
 
-function shown(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    // nested deeper than JSON.stringify's stack allows (JSON.parse has no such limit)
-    return Array.isArray(value) ? '[...]' : '{...}';
-  }
-  if (text === undefined) return String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 function valueAt(root: unknown, instancePath: string): unknown {
   let node = root;
   for (const part of instancePath.split('/').slice(1)) {
@@ -104,14 +93,14 @@ function valueAt(root: unknown, instancePath: string): unknown {
 }
 
 function problem(error: ErrorObject, root: unknown): string {
-  const got = error.keyword === 'required' ? '' : ` (got ${shown(valueAt(root, error.instancePath))})`;
+  const got = error.keyword === 'required' ? '' : ` (got ${brief(valueAt(root, error.instancePath))})`;
   switch (error.keyword) {
     case 'required':
       return 'is missing';
     case 'enum':
       return `must be one of ${(error.params['allowedValues'] as unknown[]).map(String).join(', ')}${got}`;
     case 'const':
-      return `must be ${shown(error.params['allowedValue'])}${got}`;
+      return `must be ${brief(error.params['allowedValue'])}${got}`;
     case 'type':
       return `must be ${String(error.params['type']).replace(',', ' or ')}${got}`;
     case 'minLength':

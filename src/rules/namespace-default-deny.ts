@@ -16,6 +16,7 @@ import { MODE_LABEL, namespaceMode, strictness } from '../config/modes.js';
 import type { Config, Direction, Mode } from '../config/types.js';
 import { nameOf, namespaceOf, NETWORKING, podBearingKind, POD_SPEC_PATHS, WORKLOAD_KINDS } from './kinds.js';
 import type { Rule, Violation } from './types.js';
+import { listAtMost } from '../util/text.js';
 
 const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
 const MAX_NAMED_PODS = 10;
@@ -136,9 +137,10 @@ function judgeNamespace(request: AdmissionRequest, snapshot: ClusterSnapshot, co
     if (offenders.length > 0) {
       const accounts = [...new Set(offenders.map((p) => p.serviceAccount))].sort();
       const single = accounts.length === 1;
-      const named = offenders.slice(0, MAX_NAMED_PODS).map((p) => (single ? p.name : `${p.name} (ServiceAccount "${p.serviceAccount}")`));
-      const rest = offenders.length - named.length;
-      const list = named.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+      const list = listAtMost(
+        offenders.map((p) => (single ? p.name : `${p.name} (ServiceAccount "${p.serviceAccount}")`)),
+        MAX_NAMED_PODS,
+      );
       const partial = listing.complete ? '' : `; the pod listing stopped early: checked the first ${listing.pods.length} pods`;
       const count = offenders.length === 1 ? '1 existing pod runs' : `${offenders.length} existing pods run`;
       const account = single ? `the disallowed ServiceAccount "${accounts[0]}"` : 'disallowed ServiceAccounts';

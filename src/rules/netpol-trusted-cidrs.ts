@@ -6,6 +6,7 @@ import { asArray, isRecord } from '../cluster/objects.js';
 import { cidrContains, parseCidr, type Cidr } from '../util/cidr.js';
 import { nameOf, namespaceOf, NETWORKING } from './kinds.js';
 import type { Rule, Violation } from './types.js';
+import { brief, listAtMost } from '../util/text.js';
 
 interface Peer {
   path: string;
@@ -33,17 +34,8 @@ function ipBlockPeers(policy: unknown): Peer[] {
 }
 
 function describeValue(value: unknown): string {
-  if (value === undefined) return '(missing)';
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    // nested deeper than JSON.stringify's stack allows
-    return Array.isArray(value) ? '[...]' : '{...}';
-  }
-  if (text === undefined) return String(value);
   // a CIDR is short: a long value is garbage, and need not be echoed whole into the message
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return value === undefined ? '(missing)' : brief(value);
 }
 
 export const netpolTrustedCidrs: Rule = {
@@ -80,7 +72,7 @@ export const netpolTrustedCidrs: Rule = {
         rule: 'netpol-trusted-cidrs',
         message:
           `NetworkPolicy "${nameOf(request)}" ${what} ` +
-          `(namespace "${namespace}": ${problems.join('; ')}). ` +
+          `(namespace "${namespace}": ${listAtMost(problems, 10, '; ')}). ` +
           `Use address ranges inside trustedCidrs (${trusted.map((t) => t.text).join(', ')}), or ask the platform team to extend trustedCidrs.`,
       },
     ];

@@ -16,6 +16,7 @@ import type { Config } from '../config/types.js';
 import { nameOf, namespaceOf, RBAC } from './kinds.js';
 import { describeSubject, isProvisionedSubject, type Scope } from './provisioning.js';
 import type { Rule, Violation } from './types.js';
+import { listAtMost } from '../util/text.js';
 
 const NO_WRITE =
   'Bind a role without NetworkPolicy write (no create/update/patch/delete/deletecollection on networking.k8s.io networkpolicies; ' +
@@ -77,7 +78,7 @@ function judgeBinding(request: AdmissionRequest, snapshot: ClusterSnapshot, conf
     {
       rule: 'rbac-netpol-grant',
       message:
-        `${bad.join(', ')} would get NetworkPolicy write without being provisioned ${scopeText(scope)} ` +
+        `${listAtMost(bad)} would get NetworkPolicy write without being provisioned ${scopeText(scope)} ` +
         `(${bindingLabel(kind, namespace, nameOf(request))} binds ${roleText}, which grants it). ` +
         `${NO_WRITE}, or ${provisionText([scope])}.`,
     },
@@ -105,7 +106,11 @@ function judgeRole(request: AdmissionRequest, snapshot: ClusterSnapshot, config:
   });
   if (offences.length === 0) return [];
   const change = request.operation === 'CREATE' ? 'grants' : 'now grants';
-  const list = offences.map((o) => `${o.binding} → ${o.subjects.join(', ')} (not provisioned ${scopeText(o.scope)})`).join('; ');
+  const list = listAtMost(
+    offences.map((o) => `${o.binding} → ${listAtMost(o.subjects)} (not provisioned ${scopeText(o.scope)})`),
+    10,
+    '; ',
+  );
   return [
     {
       rule: 'rbac-netpol-grant',

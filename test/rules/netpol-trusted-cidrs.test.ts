@@ -67,6 +67,13 @@ describe('netpol-trusted-cidrs', () => {
     );
   });
 
+  it('names at most 10 offenders and counts the rest', () => {
+    const to = Array.from({ length: 14 }, (_, i) => ({ ipBlock: { cidr: `203.0.113.${i}/32` } }));
+    const [v] = run(rule, request(netpol('shop', 'p', { podSelector: {}, egress: [{ to }] })), store(), TRUSTED);
+    expect(v?.message).toContain('spec.egress[0].to[9].ipBlock.cidr "203.0.113.9/32" is not inside any trusted CIDR and 4 more)');
+    expect(v?.message).not.toContain('to[10]');
+  });
+
   it('says when no range of the family is trusted', () => {
     const [v] = run(rule, request(egressTo('fd00::/64')), store(), config({ trustedCidrs: ['10.0.0.0/8'] }));
     expect(v?.message).toContain('"fd00::/64" is not inside any trusted CIDR (no IPv6 range is trusted)');

@@ -109,6 +109,12 @@ describe('rbac-netpol-grant: bindings', () => {
     );
   });
 
+  it('names at most 10 subjects and counts the rest', () => {
+    const many = Array.from({ length: 25 }, (_, i) => user(`dev-${String(i).padStart(2, '0')}`));
+    const [v] = run(rule, request(rb('Role', 'writer', many)), snapshot);
+    expect(v?.message).toMatch(/^User "dev-00", .*, User "dev-09" and 15 more would get NetworkPolicy write/);
+  });
+
   it('tells a ClusterRoleBinding it needs a "*" provisioner', () => {
     const [v] = run(rule, request(crb('cluster-admin', [user('carol@example.com')])), snapshot);
     expect(v?.message).toContain('without being provisioned cluster-wide (ClusterRoleBinding "b" binds ClusterRole "cluster-admin" (built-in)');
