@@ -14,7 +14,7 @@ import { denyAll, namespace, pod } from '../support/kube-objects.js';
 import { startFakeApi, type FakeApiServer } from '../support/fake-api.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, reviewOf, send } from '../support/serve.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 
 const CLIENT_TIMEOUT_MS = 20_000;
@@ -33,17 +33,7 @@ beforeAll(async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'config.yaml'), 'defaultMode: disabled\n');
   server = await startServe(
-    {
-      config: join(dir, 'config.yaml'),
-      kubeconfig: writeKubeconfig(api.url, dir),
-      tlsCert: certs.paths.tlsCert,
-      tlsKey: certs.paths.tlsKey,
-      port: 0,
-      host: '127.0.0.1',
-      metricsPort: 0,
-      dryRun: false,
-      logLevel: 'info',
-    },
+    localServeOptions(join(dir, 'config.yaml'), certs, { kubeconfig: writeKubeconfig(api.url, dir) }),
     { logger, live: { watchDownLimitMs: 1_000, backoff: { initialMs: 50, maxMs: 400 }, readTimeoutMs: 500 } },
   );
   await vi.waitFor(async () => expect((await fetch(readyz())).status).toBe(200), WAIT);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startServe, type RunningServer } from '../../src/cli/serve.js';
-import { collectingLogger, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, send } from '../support/serve.js';
 import { makeTestCerts, type TestCerts } from '../support/tls.js';
 import { SEEDS } from '../fuzz/reviews.js';
 
@@ -26,17 +26,7 @@ const { logger, lines } = collectingLogger('warn');
 beforeAll(async () => {
   certs = await makeTestCerts();
   server = await startServe(
-    {
-      config: `${ROOT}examples/config.yaml`,
-      state: `${ROOT}examples/cluster`,
-      tlsCert: certs.paths.tlsCert,
-      tlsKey: certs.paths.tlsKey,
-      port: 0,
-      host: '127.0.0.1',
-      metricsPort: 0,
-      dryRun: false,
-      logLevel: 'info',
-    },
+    localServeOptions(`${ROOT}examples/config.yaml`, certs, { state: `${ROOT}examples/cluster` }),
     { logger },
   );
 });

@@ -15,7 +15,7 @@ import { parseConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { Engine } from '../../src/rules/engine.js';
 import { SEEDS } from '../fuzz/reviews.js';
-import { collectingLogger, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, send } from '../support/serve.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -71,17 +71,7 @@ beforeAll(async () => {
   configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, VALID['example']!);
   server = await startServe(
-    {
-      config: configFile,
-      state: `${ROOT}examples/cluster`,
-      tlsCert: certs.paths.tlsCert,
-      tlsKey: certs.paths.tlsKey,
-      port: 0,
-      host: '127.0.0.1',
-      metricsPort: 0,
-      dryRun: false,
-      logLevel: 'info',
-    },
+    localServeOptions(configFile, certs, { state: `${ROOT}examples/cluster` }),
     { logger, watch: { debounceMs: 20, pollMs: 50 } },
   );
 });
