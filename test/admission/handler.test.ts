@@ -12,7 +12,8 @@ import { compileConfig } from '../../src/config/load.js';
 import { Engine } from '../../src/rules/engine.js';
 import type { Rule, RuleInput, Violation } from '../../src/rules/types.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, namespace, pod, reviewOf } from '../support/serve.js';
+import { collectingLogger, reviewOf } from '../support/serve.js';
+import { namespace, pod } from '../support/kube-objects.js';
 
 const podRule = (evaluate: (input: RuleInput) => Violation[]): Rule => ({
   id: 'pod-service-account',
@@ -56,7 +57,7 @@ function fakeLive(overrides: Partial<LiveReader>): LiveReader {
 describe('handle() input forms', () => {
   it('takes a string, a Buffer or a parsed object, and answers 400 for non-reviews', async () => {
     const { handler } = setup({ rules: [alwaysViolates], source: staticSource([namespace('shop', 'enforce')]) });
-    const review = reviewOf(makeRequest(pod('web', 'shop')));
+    const review = reviewOf(makeRequest(pod('shop', 'web')));
     for (const body of [JSON.stringify(review), Buffer.from(JSON.stringify(review)), structuredClone(review)]) {
       const result = await handler.handle(body);
       expect(result.statusCode).toBe(200);
@@ -71,14 +72,14 @@ describe('mode resolution', () => {
   it('disabled namespaces are not evaluated at all', async () => {
     const evaluate = vi.fn(() => []);
     const { judge } = setup({ rules: [podRule(evaluate)], source: staticSource([namespace('quiet', 'disabled')]) });
-    expect(await judge(makeRequest(pod('web', 'quiet')))).toEqual({ uid: expect.any(String), allowed: true });
+    expect(await judge(makeRequest(pod('quiet', 'web')))).toEqual({ uid: expect.any(String), allowed: true });
     expect(evaluate).not.toHaveBeenCalled();
   });
 
   it('unlabelled and unknown namespaces get defaultMode', async () => {
     const { judge } = setup({ rules: [alwaysViolates], source: staticSource([namespace('plain')]), config: { defaultMode: 'warn' } });
     for (const ns of ['plain', 'nowhere']) {
-      const response = await judge(makeRequest(pod('web', ns)));
+      const response = await judge(makeRequest(pod(ns, 'web')));
       expect(response.allowed).toBe(true);
       expect(response.warnings).toEqual(['pod-service-account: bad pod (here). Fix it.']);
     }
@@ -90,7 +91,7 @@ describe('mode resolution', () => {
       source: staticSource([namespace('team-infra', 'enforce')]),
       config: { exemptNamespaces: ['team-*'] },
     });
-    expect((await judge(makeRequest(pod('web', 'team-infra')))).allowed).toBe(true);
+    expect((await judge(makeRequest(pod('team-infra', 'web')))).allowed).toBe(true);
   });
 
   it('cluster-scoped objects use clusterScopedMode, not the namespace label', async () => {
@@ -133,7 +134,7 @@ describe('mode resolution', () => {
     });
     const live = fakeLive({ namespace: vi.fn(async (name: string) => ({ name, labels: { 'netguard.io/mode': 'enforce' }, terminating: false })) });
     const { judge } = setup({ rules: [rule], source: { ...staticSource([]), live } });
-    expect((await judge(makeRequest(pod('web', 'fresh')))).allowed).toBe(false);
+    expect((await judge(makeRequest(pod('fresh', 'web')))).allowed).toBe(false);
     expect(live.namespace).toHaveBeenCalledTimes(1);
     expect(live.namespace).toHaveBeenCalledWith('fresh');
     expect(seen[0]?.labels['netguard.io/mode']).toBe('enforce');
@@ -142,21 +143,21 @@ describe('mode resolution', () => {
   it('no live read for exempt namespaces or requests no rule judges', async () => {
     const live = fakeLive({});
     const { judge } = setup({ rules: [alwaysViolates], source: { ...staticSource([]), live } });
-    await judge(makeRequest(pod('web', 'kube-system')));
+    await judge(makeRequest(pod('kube-system', 'web')));
     await judge(makeRequest({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'fresh' } }));
-    await judge(makeRequest(pod('web', 'fresh'), { subResource: 'status' }));
+    await judge(makeRequest(pod('fresh', 'web'), { subResource: 'status' }));
     expect(live.namespace).not.toHaveBeenCalled();
   });
 
   it('a failed live namespace read is an internal error in the default mode', async () => {
     const live = fakeLive({ namespace: vi.fn(async () => Promise.reject(new Error('connection refused'))) });
     const enforce = setup({ rules: [alwaysViolates], source: { ...staticSource([]), live }, config: { defaultMode: 'enforce' } });
-    const denied = await enforce.judge(makeRequest(pod('web', 'fresh')));
+    const denied = await enforce.judge(makeRequest(pod('fresh', 'web')));
     expect(denied.allowed).toBe(false);
     expect(denied.status?.code).toBe(500);
     expect(denied.status?.message).toMatch(/cannot read namespace "fresh" from the API server: connection refused/);
     const warn = setup({ rules: [alwaysViolates], source: { ...staticSource([]), live }, config: { defaultMode: 'warn' } });
-    const allowed = await warn.judge(makeRequest(pod('web', 'fresh')));
+    const allowed = await warn.judge(makeRequest(pod('fresh', 'web')));
     expect(allowed.allowed).toBe(true);
     expect(allowed.warnings?.[0]).toMatch(/not judged|without being judged/);
   });
@@ -222,7 +223,7 @@ describe('read-through of denials resting on absences', () => {
       }),
     });
     const { judge } = setup({ rules: [policyRule(state)], source: { ...staticSource([namespace('shop', 'enforce')]), live } });
-    expect((await judge(makeRequest(pod('web', 'shop')))).allowed).toBe(true);
+    expect((await judge(makeRequest(pod('shop', 'web')))).allowed).toBe(true);
     expect(live.confirm).toHaveBeenCalledTimes(1);
     expect(live.confirm).toHaveBeenCalledWith([{ kind: 'DefaultDenyPolicy', namespace: 'shop' }]);
   });
@@ -230,7 +231,7 @@ describe('read-through of denials resting on absences', () => {
   it('when the API server is unreachable, the cache answer stands and says so', async () => {
     const live = fakeLive({ confirm: vi.fn(async () => ({ reachable: false, error: 'dial tcp: i/o timeout' })) });
     const { judge } = setup({ rules: [policyRule({ policyExists: false })], source: { ...staticSource([namespace('shop', 'enforce')]), live } });
-    const response = await judge(makeRequest(pod('web', 'shop')));
+    const response = await judge(makeRequest(pod('shop', 'web')));
     expect(response.allowed).toBe(false);
     expect(response.status?.message).toBe(
       'pod-service-account: no default-deny (namespace "shop"). (netguard could not confirm this with the API server: dial tcp: i/o timeout; answered from its cache)',
@@ -244,7 +245,7 @@ describe('read-through of denials resting on absences', () => {
       { rule: 'namespace-default-deny', message: 'info.', warningOnly: true, absences: [{ kind: 'DefaultDenyPolicy', namespace: 'shop' }] },
     ]);
     const { judge } = setup({ rules: [rule], source: { ...staticSource([namespace('shop', 'enforce')]), live } });
-    await judge(makeRequest(pod('web', 'shop')));
+    await judge(makeRequest(pod('shop', 'web')));
     expect(live.confirm).not.toHaveBeenCalled();
   });
 });
@@ -259,19 +260,19 @@ describe('a live cache that has not synced what a rule reads', () => {
 
   it('is an internal error per mode, naming what is missing, instead of reading it as absent', async () => {
     const { judge, lines } = setup({ rules, source: gapSource('Role (the API server answered: HTTP 403 forbidden)') });
-    const denied = await judge(makeRequest(pod('web', 'shop')));
+    const denied = await judge(makeRequest(pod('shop', 'web')));
     expect(denied.allowed).toBe(false);
     expect(denied.status?.code).toBe(500);
     expect(denied.status?.message).toContain('netguard internal error');
     expect(denied.status?.message).toContain('its cache of Role (the API server answered: HTTP 403 forbidden) has not synced with the API server yet');
     expect(lines.some((l) => l.msg === 'internal error while judging a review')).toBe(true);
-    const warned = await judge(makeRequest(pod('web', 'relaxed')));
+    const warned = await judge(makeRequest(pod('relaxed', 'web')));
     expect(warned.allowed).toBe(true);
     expect(warned.warnings?.[0]).toContain('netguard internal error');
   });
 
   it('judges normally once synced', async () => {
     const { judge } = setup({ rules, source: gapSource(undefined) });
-    expect(await judge(makeRequest(pod('web', 'shop')))).toEqual({ uid: expect.any(String), allowed: true });
+    expect(await judge(makeRequest(pod('shop', 'web')))).toEqual({ uid: expect.any(String), allowed: true });
   });
 });

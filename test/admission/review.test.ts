@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseReview } from '../../src/admission/review.js';
 import { makeRequest } from '../support/requests.js';
-import { pod, reviewOf } from '../support/serve.js';
+import { reviewOf } from '../support/serve.js';
+import { pod } from '../support/kube-objects.js';
 
-const good = () => reviewOf(makeRequest(pod('web', 'shop')));
+const good = () => reviewOf(makeRequest(pod('shop', 'web')));
 
 describe('parseReview', () => {
   it('accepts v1 and v1beta1, as text, Buffer or object', () => {

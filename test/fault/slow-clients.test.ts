@@ -10,7 +10,8 @@ import type { AdmissionHandler } from '../../src/admission/handler.js';
 import { createLogger } from '../../src/log.js';
 import { buildApp, SERVER_TIMEOUTS } from '../../src/server/app.js';
 import { makeRequest } from '../support/requests.js';
-import { pod, reviewOf, send, startTestServer, type TestServer } from '../support/serve.js';
+import { reviewOf, send, startTestServer, type TestServer } from '../support/serve.js';
+import { pod } from '../support/kube-objects.js';
 import { makeTestCerts, type TestCerts } from '../support/tls.js';
 
 /** Failure signals, not speed targets: far above what any of this needs. */
@@ -75,7 +76,7 @@ function slowClient(what: string, options: { tls: boolean; prelude?: string; dri
 const HEAD = 'POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
 
 async function review(ns: string, serviceAccount?: string): Promise<boolean> {
-  const request = makeRequest(pod('web', ns, serviceAccount));
+  const request = makeRequest(pod(ns, 'web', serviceAccount));
   const answer = await send(server.url, certs.caCert, {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(reviewOf(request)),

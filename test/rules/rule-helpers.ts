@@ -42,14 +42,7 @@ export function netpol(ns: string, name: string, spec: unknown): KubeObject {
 
 export const DENY_ALL = { podSelector: {}, policyTypes: ['Ingress', 'Egress'] };
 
-export function pod(ns: string, name: string, serviceAccountName?: string): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: ns },
-    spec: { ...(serviceAccountName ? { serviceAccountName } : {}), containers: [{ name: 'main', image: 'busybox' }] },
-  };
-}
+export { pod } from '../support/kube-objects.js';
 
 export function role(kind: 'Role' | 'ClusterRole', ns: string | undefined, name: string, rules: unknown[]): KubeObject {
   return {

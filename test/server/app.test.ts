@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdmissionReviewResponse } from '../../src/admission/types.js';
 import { makeRequest } from '../support/requests.js';
-import { pod, reviewOf, send, startTestServer, type TestServer } from '../support/serve.js';
+import { reviewOf, send, startTestServer, type TestServer } from '../support/serve.js';
+import { pod } from '../support/kube-objects.js';
 
 let server: TestServer;
 
@@ -13,7 +14,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const podIn = (ns: string, sa?: string) => makeRequest(pod('web', ns, sa));
+const podIn = (ns: string, sa?: string) => makeRequest(pod(ns, 'web', sa));
 
 describe('verdicts by namespace mode (pod on the default ServiceAccount)', () => {
   it('enforce: denied with 403 Forbidden naming pod-service-account, plus an audit annotation', async () => {
@@ -64,7 +65,7 @@ describe('verdicts by namespace mode (pod on the default ServiceAccount)', () =>
   });
 
   it('request.dryRun: true is judged exactly like a real request', async () => {
-    const { response } = await server.review(makeRequest(pod('web', 'enforced'), { dryRun: true }));
+    const { response } = await server.review(makeRequest(pod('enforced', 'web'), { dryRun: true }));
     expect(response.allowed).toBe(false);
     expect(response.status?.code).toBe(403);
   });
@@ -78,7 +79,7 @@ describe('verdicts by namespace mode (pod on the default ServiceAccount)', () =>
   });
 
   it('subresource requests are allowed untouched', async () => {
-    const { response } = await server.review(makeRequest(pod('web', 'enforced'), { subResource: 'status' }));
+    const { response } = await server.review(makeRequest(pod('enforced', 'web'), { subResource: 'status' }));
     expect(response).toEqual({ uid: expect.any(String), allowed: true });
   });
 
@@ -98,7 +99,7 @@ describe('verdicts by namespace mode (pod on the default ServiceAccount)', () =>
 
 describe('logs', () => {
   it('one line per review with who/what/verdict, never object contents', async () => {
-    const secretPod = pod('leaky', 'enforced');
+    const secretPod = pod('enforced', 'leaky');
     (secretPod['spec'] as { containers: unknown[] }).containers = [{ name: 'app', image: 'x', env: [{ name: 'TOKEN', value: 'hunter2-secret' }] }];
     secretPod.metadata!.annotations = { note: 'annotation-secret' };
     const request = makeRequest(secretPod);

@@ -8,7 +8,8 @@ import { watchConfig } from '../../src/config/watch.js';
 import { compileConfig } from '../../src/config/load.js';
 import { NetguardError } from '../../src/errors.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, localServeOptions, pod, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, reviewOf, send } from '../support/serve.js';
+import { pod } from '../support/kube-objects.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 import { until } from '../support/wait.js';
 
@@ -40,7 +41,7 @@ function options(dir: string, config: string): ServeOptions {
 async function verdict(server: RunningServer): Promise<boolean> {
   const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(reviewOf(makeRequest(pod('web', 'shop')))),
+    body: JSON.stringify(reviewOf(makeRequest(pod('shop', 'web')))),
   });
   expect(answer.status).toBe(200);
   return answer.json().response.allowed as boolean;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeRequest } from '../support/requests.js';
-import { localServeOptions, pod, reviewOf, send } from '../support/serve.js';
+import { localServeOptions, reviewOf, send } from '../support/serve.js';
+import { pod } from '../support/kube-objects.js';
 import { makeTestCerts, tempDir } from '../support/tls.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,7 +23,7 @@ interface Pending {
 
 /** Starts a review and sends half its body; `finish()` sends the rest. Resolves once the first half is on the wire. */
 function halfSentReview(port: number, ca: string, index: number): Promise<Pending> {
-  const request = makeRequest(pod(`web-${index}`, 'shop'));
+  const request = makeRequest(pod('shop', `web-${index}`));
   const body = Buffer.from(JSON.stringify(reviewOf(request)));
   const half = Math.floor(body.length / 2);
   return new Promise((resolveStarted, rejectStarted) => {
@@ -90,7 +91,7 @@ describe('SIGTERM', () => {
     // on the 50 sockets — so once it is answered, all 50 are reviews in flight.
     const probe = await send(`https://127.0.0.1:${port}`, certs.caCert, {
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(reviewOf(makeRequest(pod('probe', 'shop')))),
+      body: JSON.stringify(reviewOf(makeRequest(pod('shop', 'probe')))),
     });
     expect(probe.status).toBe(200);
     child.kill('SIGTERM');

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServe, type RunningServer } from '../../src/cli/serve.js';
 import { generateCertificates, type GeneratedCertificates } from '../../src/certs/generate.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, pod, reviewOf, send, type LogLine } from '../support/serve.js';
+import { collectingLogger, reviewOf, send, type LogLine } from '../support/serve.js';
+import { pod } from '../support/kube-objects.js';
 import { makeClientPki, makeTestCerts, tempDir } from '../support/tls.js';
 import { until } from '../support/wait.js';
 
@@ -86,7 +87,7 @@ describe('certificate rotation', () => {
       while (!stop) {
         const answer = await send(`https://127.0.0.1:${server.port}`, cas.join('\n'), {
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(reviewOf(makeRequest(pod('web', 'shop', 'web')))),
+          body: JSON.stringify(reviewOf(makeRequest(pod('shop', 'web', 'web')))),
         });
         statuses.push(answer.status);
       }
@@ -122,7 +123,7 @@ describe('--client-ca', () => {
     );
     running.push(server);
     const url = `https://127.0.0.1:${server.port}`;
-    const request = makeRequest(pod('web', 'shop', 'web'));
+    const request = makeRequest(pod('shop', 'web', 'web'));
     const body = JSON.stringify(reviewOf(request));
     const headers = { 'content-type': 'application/json' };
 

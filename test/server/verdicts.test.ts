@@ -7,7 +7,8 @@ import type { Rule, Violation } from '../../src/rules/types.js';
 import { createMetrics } from '../../src/server/metrics.js';
 import { buildMetricsApp } from '../../src/server/metrics-app.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, namespace, pod, startTestServer, type TestServer } from '../support/serve.js';
+import { collectingLogger, startTestServer, type TestServer } from '../support/serve.js';
+import { namespace, pod } from '../support/kube-objects.js';
 import { makeTestCerts, type TestCerts } from '../support/tls.js';
 
 function rule(id: Rule['id'], evaluate: () => Violation[]): Rule {
@@ -46,7 +47,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-const podIn = (ns: string) => makeRequest(pod('web', ns));
+const podIn = (ns: string) => makeRequest(pod(ns, 'web'));
 
 describe('several rules violated at once', () => {
   let server: TestServer;
@@ -200,7 +201,7 @@ describe('metrics', () => {
   it('counts a denied and an allowed review, violations, and the duration histogram', async () => {
     const server = await start({});
     const denied: AdmissionReviewResponse = await server.review(podIn('enforced'));
-    const allowed = await server.review(makeRequest(pod('web', 'enforced', 'web')));
+    const allowed = await server.review(makeRequest(pod('enforced', 'web', 'web')));
     expect(denied.response.allowed).toBe(false);
     expect(allowed.response.allowed).toBe(true);
 

@@ -1,8 +1,8 @@
-// Small builders for the objects the live-cache and audit tests put into the fake API server.
+// Small builders for the Kubernetes objects tests send in reviews and put into cluster state.
 import type { KubeObject } from '../../src/cluster/objects.js';
 
-export function namespace(name: string, mode?: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(mode ? { labels: { 'netguard.io/mode': mode } } : {}) } };
+export function namespace(name: string, mode?: string, extra: Partial<KubeObject> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(mode ? { labels: { 'netguard.io/mode': mode } } : {}) }, ...extra };
 }
 
 /** A default-deny policy for both directions. */

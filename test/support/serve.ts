@@ -16,6 +16,7 @@ import { buildApp, type ServerTimeouts } from '../../src/server/app.js';
 import { createMetrics, type NetguardMetrics } from '../../src/server/metrics.js';
 import type { ServeOptions } from '../../src/cli/serve.js';
 import { makeTestCerts, type TestCerts } from './tls.js';
+import { namespace } from './kube-objects.js';
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
 
@@ -24,19 +25,6 @@ export function collectingLogger(level = 'info'): { logger: Logger; lines: LogLi
   const lines: LogLine[] = [];
   const logger = createLogger({ level, destination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) } });
   return { logger, lines };
-}
-
-export function namespace(name: string, mode?: string, extra: Partial<KubeObject> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: mode ? { 'netguard.io/mode': mode } : {} }, ...extra };
-}
-
-export function pod(name: string, ns: string, serviceAccountName?: string): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: ns },
-    spec: { ...(serviceAccountName ? { serviceAccountName } : {}), containers: [{ name: 'app', image: 'nginx' }] },
-  };
 }
 
 /** Namespaces in every mode, for tests that move a pod between them. */
