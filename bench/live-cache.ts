@@ -1,13 +1,13 @@
 // Live cache at scale: a fake API server (in a child process, so its memory and CPU are not
-// counted) holding 10,000 namespaces, 50,000 NetworkPolicies, 5,000 Roles and 20,000 RoleBindings;
+// counted) holding 10,000 namespaces, 50,000 NetworkPolicies, 5,000 Roles and 20,000 RoleBindings
+// (bench/cluster-state.ts, benchState(10_000));
 // measures time from start to ready, RSS after sync, and engine review latency (a Pod CREATE and a
 // RoleBinding CREATE) with that state loaded vs a cluster holding only what the reviews read.
-// Run: npx tsx bench/live-cache.ts        Targets: ready ≤ 10 s, RSS ≤ 250 MB, p99 unchanged.
+// Run: npx tsx bench/live-cache.ts [--json]  (npm run bench runs it too)   Targets: ready ≤ 10 s, RSS ≤ 250 MB, p99 unchanged.
 import { execFileSync, fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import type { AdmissionRequest } from '../src/admission/types.js';
-import type { KubeObject } from '../src/cluster/objects.js';
 import type { ClusterSnapshot } from '../src/cluster/snapshot.js';
 import { ClusterStore, STORED_KINDS } from '../src/cluster/store.js';
 import { compileConfig } from '../src/config/load.js';
@@ -15,70 +15,16 @@ import { Engine } from '../src/rules/engine.js';
 import { FakeApiServer } from '../test/support/fake-api.js';
 import { writeKubeconfig } from '../test/support/kubeconfig.js';
 import { makeRequest } from '../test/support/requests.js';
+import { benchState, reviewNamespace, syntheticObjects } from './cluster-state.js';
 
-const NAMESPACES = 10_000;
-const POLICIES_PER_NAMESPACE = 5;
-const ROLES = 5_000;
-const BINDINGS_PER_NAMESPACE = 2;
+const STATE = benchState(10_000);
 const ITERATIONS = 20_000;
-
-const ns = (i: number) => `team-${String(i).padStart(5, '0')}`;
-
-/** What kubectl apply leaves on an object: enough to make the payload realistic in size. */
-function managed(manager: string) {
-  return {
-    annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1","kind":"X","metadata":{"name":"x"}}' },
-    managedFields: [{ manager, operation: 'Apply', apiVersion: 'v1', time: '2024-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': {} }, 'f:spec': {} } }],
-  };
-}
-
-function* clusterObjects(): Generator<KubeObject> {
-  for (let i = 0; i < NAMESPACES; i++) {
-    const name = ns(i);
-    yield { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'netguard.io/mode': 'enforce', team: name }, ...managed('kubectl') }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
-    yield { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: name, ...managed('argocd') }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
-    for (let p = 1; p < POLICIES_PER_NAMESPACE; p++) {
-      yield {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: `allow-${p}`, namespace: name, ...managed('argocd') },
-        spec: {
-          podSelector: { matchLabels: { app: `svc-${p}` } },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }, { ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
-          egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }] }],
-        },
-      };
-    }
-    for (let b = 0; b < BINDINGS_PER_NAMESPACE; b++) {
-      const roleIndex = (i * BINDINGS_PER_NAMESPACE + b) % ROLES;
-      yield {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: `binding-${b}`, namespace: name, ...managed('argocd') },
-        roleRef: b === 0 ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } : { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${roleIndex}` },
-        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: name }, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `${name}-devs` }],
-      };
-    }
-  }
-  for (let r = 0; r < ROLES; r++) {
-    yield {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: `role-${r}`, namespace: ns(Math.floor(r / (ROLES / NAMESPACES))), ...managed('argocd') },
-      rules: [{ apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['get', 'list', 'watch'] }, ...(r % 2 ? [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['*'] }] : [])],
-    };
-  }
-  for (const name of ['view', 'edit', 'admin']) {
-    yield { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: name === 'view' ? ['get'] : ['*'] }] };
-  }
-}
 
 // ---- child process: the fake API server ------------------------------------------------------
 
 async function serveFake(): Promise<void> {
   const api = new FakeApiServer();
-  api.seed(clusterObjects());
+  api.seed(syntheticObjects(STATE));
   await api.start(0);
   process.send?.({ url: api.url, counts: Object.fromEntries(['Namespace', 'NetworkPolicy', 'Role', 'RoleBinding'].map((k) => [k, api.count(k)])) });
   process.on('disconnect', () => process.exit(0));
@@ -96,7 +42,7 @@ function requests(namespace: string): { pod: AdmissionRequest; binding: Admissio
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: 'new', namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'role-21' }, // in team-00042, grants NetworkPolicy write
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'role-0' }, // in reviewNamespace(STATE), grants NetworkPolicy write
       subjects: [{ kind: 'User', name: 'mallory' }],
     }),
   };
@@ -146,10 +92,11 @@ async function main(): Promise<void> {
   // "Empty" cluster: only the objects these two reviews read (the namespace, its default-deny, the
   // bound role), so both verdicts match the loaded cluster's and the difference is cluster size alone.
   const empty = new ClusterStore(false);
-  empty.upsert({ kind: 'Namespace', metadata: { name: ns(42), labels: { 'netguard.io/mode': 'enforce' } } });
-  empty.upsert({ kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: ns(42) }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
-  empty.upsert({ kind: 'Role', metadata: { name: 'role-21', namespace: ns(42) }, rules: [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['*'] }] });
-  const target = requests(ns(42));
+  const namespace = reviewNamespace(STATE);
+  empty.upsert({ kind: 'Namespace', metadata: { name: namespace, labels: { 'netguard.io/mode': 'enforce' } } });
+  empty.upsert({ kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+  empty.upsert({ kind: 'Role', metadata: { name: 'role-0', namespace }, rules: [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['*'] }] });
+  const target = requests(namespace);
   const emptyPod = latency(empty, target.pod);
   const emptyBinding = latency(empty, target.binding);
   gc?.();
@@ -196,6 +143,11 @@ async function main(): Promise<void> {
   for (const [label, value, note] of rows) console.log(`  ${label.padEnd(width)}  ${value.padEnd(valueWidth)}  ${note}`);
   const pass = readyMs <= 10_000 && baseline + rssSynced - rssBefore <= 250 * 1024 * 1024 && ready;
   console.log(pass ? 'within targets' : 'OUTSIDE TARGETS');
+  if (process.argv.includes('--json')) {
+    // one machine-readable line for bench/run.ts
+    const summary = { readyMs, ready, productionRssBytes: baseline + rssSynced - rssBefore, objects: size, emptyPod, loadedPod, emptyBinding, loadedBinding, pass };
+    console.log(`LIVE_CACHE_JSON ${JSON.stringify(summary)}`);
+  }
   process.exitCode = pass ? 0 : 1;
 }
 

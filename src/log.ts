@@ -22,8 +22,31 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level,
     // not `name`: review lines carry the object's name under that key
     base: { app: 'netguard' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? stdoutDestination());
+}
+
+let lastMs = NaN;
+let lastTime = '';
+
+/** pino.stdTimeFunctions.isoTime, formatted once a millisecond: under load reviews share it. */
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
+/**
+ * stdout through pino's asynchronous writer, lines batched up to 4 KiB a write and flushed at least
+ * every 250 ms: under load one write(2) carries ~10 review lines instead of one, which halves what a
+ * review's log line costs (a write per line cost more than judging the review). pino flushes what
+ * is left when the process exits, also on process.exit().
+ */
+function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 });
 }

@@ -2,7 +2,7 @@
 // .yaml/.yml/.json, multi-document YAML, `kind: List`, comments and empty documents.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { manifestInvalid, manifestUnreadable } from '../errors.js';
 import { isRecord, type KubeObject } from './objects.js';
 
@@ -31,12 +31,6 @@ function listFiles(path: string): string[] {
     });
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 function expandLists(value: unknown, source: string): SourcedObject[] {
   if (value === null || value === undefined) return [];
   if (!isRecord(value)) throw manifestInvalid(source, 'a document must be a Kubernetes object (a mapping with apiVersion and kind)');
@@ -51,16 +45,19 @@ function expandLists(value: unknown, source: string): SourcedObject[] {
 
 /** Parses one file's text; `file` labels errors and sources. */
 export function parseManifestText(text: string, file: string): SourcedObject[] {
-  const documents = parseAllDocuments(text, { prettyErrors: true });
+  // line numbers by binary search over the line starts the parser records (counting from the top
+  // for every document made large multi-document files quadratic: minutes for a few MB)
+  const lines = new LineCounter();
+  const documents = parseAllDocuments(text, { prettyErrors: true, lineCounter: lines });
   const list = Array.isArray(documents) ? documents : [documents];
   return list.flatMap((doc) => {
     const error = doc.errors[0];
     if (error) {
-      const line = error.linePos?.[0]?.line ?? lineAt(text, error.pos[0]);
+      const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
       throw manifestInvalid(`${file}:${line}`, `not valid YAML: ${error.message.split('\n')[0]}`);
     }
     const start = doc.contents?.range?.[0] ?? 0;
-    return expandLists(doc.toJS({ maxAliasCount: 100 }), `${file}:${lineAt(text, start)}`);
+    return expandLists(doc.toJS({ maxAliasCount: 100 }), `${file}:${lines.linePos(start).line}`);
   });
 }
 
