@@ -2,21 +2,12 @@
 // fields, huge arrays, deep nesting, unicode and prototype-pollution keys.
 import fc from 'fast-check';
 import type { AdmissionRequest } from '../../src/admission/types.js';
+import { RULES } from '../../src/rules/registry.js';
 
+/** Every group/kind some rule judges. */
 export const JUDGED_KINDS = [
-  { group: '', kind: 'Pod' },
-  { group: '', kind: 'Namespace' },
-  { group: '', kind: 'ReplicationController' },
-  { group: 'apps', kind: 'Deployment' },
-  { group: 'apps', kind: 'StatefulSet' },
-  { group: 'batch', kind: 'CronJob' },
-  { group: 'batch', kind: 'Job' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
-  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-] as const;
+  ...new Map(RULES.flatMap((rule) => rule.intercepts).map(({ group, kind }) => [`${group}/${kind}`, { group, kind }])).values(),
+];
 
 const hostileKey = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''),
