@@ -42,11 +42,11 @@ function isoTime(): string {
 }
 
 /**
- * stdout through pino's asynchronous writer, lines batched up to 4 KiB a write and flushed at least
- * every 250 ms: under load one write(2) carries ~10 review lines instead of one, which halves what a
- * review's log line costs (a write per line cost more than judging the review). pino flushes what
- * is left when the process exits, also on process.exit().
+ * stdout through pino's asynchronous writer: a line is written as soon as the previous write is
+ * done, and lines logged meanwhile go out together, so under load one write(2) carries several
+ * review lines while an idle server's lines still appear at once (no batching delay: operators and
+ * tests tail them). pino flushes what is left when the process exits, also on process.exit().
  */
 function stdoutDestination(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 });
+  return pino.destination({ dest: 1, sync: false });
 }
