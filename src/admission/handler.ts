@@ -4,7 +4,7 @@
 // contents; a throw anywhere while judging becomes that review's internal-error answer.
 import { performance } from 'node:perf_hooks';
 import { labelsOf } from '../cluster/objects.js';
-import type { ClusterSource } from '../cluster/source.js';
+import type { ClusterSource, LiveReader } from '../cluster/source.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { namespaceMode, strictness } from '../config/modes.js';
 import type { Config, Mode } from '../config/types.js';
@@ -13,10 +13,11 @@ import type { Logger } from '../log.js';
 import type { Engine } from '../rules/engine.js';
 import { nameOf, namespaceOf } from '../rules/kinds.js';
 import type { Rule, Violation } from '../rules/types.js';
-import { isClusterScoped, resolveMode, type RequestMode } from './mode.js';
+import { cachedMode, isClusterScoped, liveMode, type RequestMode } from './mode.js';
 import { SnapshotOverlay, type OverlayData } from './overlay.js';
 import { confirmAbsences } from './readThrough.js';
 import { decide, internalErrorResponse, malformedResponse, reviewResponse, type Decision } from './response.js';
+import { logReview } from './review-log.js';
 import { parseReview } from './review.js';
 import type { AdmissionRequest } from './types.js';
 
@@ -62,6 +63,13 @@ class NamespaceReadError extends Error {
   }
 }
 
+/** Each violated rule's id once, in engine order. */
+function ruleIdsOf(violations: readonly Violation[]): string[] {
+  const ids: string[] = [];
+  for (const violation of violations) if (!ids.includes(violation.rule)) ids.push(violation.rule);
+  return ids;
+}
+
 function errorBody(message: string) {
   return { error: 'Bad Request', code: 'NETGUARD_ERR_REVIEW_INVALID', message };
 }
@@ -89,16 +97,22 @@ export class AdmissionHandler {
     let mode: Mode = 'enforce';
     let violations: Violation[] = [];
     let decision: Decision;
+    // Each asynchronous step is awaited only when it has work to do (a live read): a review the
+    // cache can answer runs start to finish without giving up the event loop.
     try {
       const rules = this.deps.engine.rulesFor(request, config);
-      const resolved = await this.resolve(request, config, rules.length > 0);
+      const resolved = cachedMode(request, config, this.deps.source, rules.length > 0) ?? (await this.modeFromApiServer(request, config));
       mode = resolved.mode;
       if (rules.length === 0 || mode === 'disabled') {
         // nothing to judge (no rule intercepts it, a subresource, or a disabled namespace)
         decision = { response: { uid: request.uid, allowed: true }, wouldDeny: false };
       } else {
-        violations = await this.evaluate(request, config, mode, resolved, rules);
-        decision = decide(request.uid, { mode, dryRun, violations, ...(resolved.warning ? { modeWarning: resolved.warning } : {}) });
+        this.assertSynced(rules);
+        const pending = this.snapshotFor(request, config, mode, resolved, rules);
+        const snapshot = pending instanceof Promise ? await pending : pending;
+        violations = this.deps.engine.evaluate(request, snapshot, config);
+        if (violations.length > 0 && this.deps.source.live) violations = await this.confirm(request, config, snapshot, violations);
+        decision = decide(request.uid, { mode, dryRun, violations, modeWarning: resolved.warning });
       }
     } catch (error) {
       if (error instanceof NamespaceReadError) mode = error.fallbackMode;
@@ -110,27 +124,27 @@ export class AdmissionHandler {
     return { statusCode: 200, body: reviewResponse(apiVersion, decision.response) };
   }
 
-  /** Mode; a failed live namespace read carries the namespace's default mode to answer by. */
-  private async resolve(request: AdmissionRequest, config: Config, judged: boolean): Promise<RequestMode> {
+  /** The namespace was not cached: read it; a failed read carries the mode to answer the error in. */
+  private async modeFromApiServer(request: AdmissionRequest, config: Config): Promise<RequestMode> {
     try {
-      return await resolveMode(request, config, this.deps.source, judged);
+      return await liveMode(request, config, this.deps.source.live!);
     } catch (error) {
       const namespace = namespaceOf(request);
       throw new NamespaceReadError(namespace, namespaceMode(namespace, undefined, config).mode, error);
     }
   }
 
-  private async evaluate(request: AdmissionRequest, config: Config, mode: Mode, resolved: RequestMode, rules: readonly Rule[]): Promise<Violation[]> {
+  private assertSynced(rules: readonly Rule[]): void {
     // Judging from a cache that never synced would read missing objects as absent: a binding to a
     // role netguard cannot see would pass. That is an internal error, answered per mode.
     const gap = this.deps.source.unsynced?.(['Namespace', ...rules.flatMap((rule) => rule.needs)]);
     if (gap) throw new Error(`its cache of ${gap} has not synced with the API server yet`);
-    const readsPods = rules.some((rule) => rule.needs.includes('Pod'));
-    const snapshot = await this.snapshotFor(request, config, mode, resolved, readsPods);
+  }
+
+  /** Denials resting on absences are confirmed with the API server (readThrough.ts). */
+  private async confirm(request: AdmissionRequest, config: Config, snapshot: ClusterSnapshot, violations: Violation[]): Promise<Violation[]> {
     const { engine, source } = this.deps;
-    const violations = engine.evaluate(request, snapshot, config);
-    if (!source.live || violations.length === 0) return violations;
-    const confirmed = await confirmAbsences(violations, source.live, snapshot, (s) => engine.evaluate(request, s, config));
+    const confirmed = await confirmAbsences(violations, source.live!, snapshot, (s) => engine.evaluate(request, s, config));
     if (confirmed.unconfirmed) {
       this.deps.logger.warn({ uid: request.uid, problem: confirmed.unconfirmed }, 'could not confirm a denial with the API server; answered from the cache');
     }
@@ -141,23 +155,29 @@ export class AdmissionHandler {
    * The shared snapshot, or an overlay holding what this review read live: the namespace when the
    * cache lacked it, and — when a Namespace is made stricter and a rule reads pods — a bounded
    * listing of its pods (the live cache holds none), so the answer can warn about what would now
-   * be refused.
+   * be refused. A promise only when there are pods to list.
    */
-  private async snapshotFor(request: AdmissionRequest, config: Config, mode: Mode, resolved: RequestMode, readsPods: boolean): Promise<ClusterSnapshot> {
+  private snapshotFor(request: AdmissionRequest, config: Config, mode: Mode, resolved: RequestMode, rules: readonly Rule[]): ClusterSnapshot | Promise<ClusterSnapshot> {
     const { source } = this.deps;
     const data: OverlayData = {};
     if (resolved.liveNamespace) data.namespace = resolved.liveNamespace;
     const name = request.name || nameOf(request);
+    const readsPods = rules.some((rule) => rule.needs.includes('Pod'));
     if (source.live && readsPods && mode !== 'disabled' && this.makesNamespaceStricter(request, config) && source.snapshot.pods(name) === undefined) {
-      try {
-        const listing = await source.live.listPods(name, { ...OPT_IN_POD_LIMITS });
-        if (listing) data.pods = { namespace: name, listing };
-      } catch (error) {
-        // the pod listing only feeds warnings; the review goes on without them
-        this.deps.logger.warn({ uid: request.uid, namespace: name, problem: errorText(error) }, 'could not list pods for the opt-in warnings');
-      }
+      return this.withPodListing(request, name, source.live, data);
     }
-    return data.namespace || data.pods ? new SnapshotOverlay(source.snapshot, data) : source.snapshot;
+    return data.namespace ? new SnapshotOverlay(source.snapshot, data) : source.snapshot;
+  }
+
+  private async withPodListing(request: AdmissionRequest, namespace: string, live: LiveReader, data: OverlayData): Promise<ClusterSnapshot> {
+    try {
+      const listing = await live.listPods(namespace, { ...OPT_IN_POD_LIMITS });
+      if (listing) data.pods = { namespace, listing };
+    } catch (error) {
+      // the pod listing only feeds warnings; the review goes on without them
+      this.deps.logger.warn({ uid: request.uid, namespace, problem: errorText(error) }, 'could not list pods for the opt-in warnings');
+    }
+    return data.namespace || data.pods ? new SnapshotOverlay(this.deps.source.snapshot, data) : this.deps.source.snapshot;
   }
 
   /** A Namespace CREATE/UPDATE whose netguard.io/mode makes it stricter than before. */
@@ -192,27 +212,20 @@ export class AdmissionHandler {
     const { logger, metrics } = this.deps;
     const identity = this.identity(request);
     const outcome: ReviewDecision = decision.response.allowed ? 'allowed' : 'denied';
-    const rules = [...new Set(violations.map((v) => v.rule))];
-    // One fixed-shape literal (pino skips undefined values): built with spreads, this object
-    // outlived young-generation GC on every review and was the largest cost netguard added to a
-    // review under load (bench/README.md).
-    logger.info(
-      {
-        uid: identity.uid,
-        kind: identity.kind,
-        namespace: identity.namespace,
-        name: identity.name,
-        operation: identity.operation,
-        user: request.userInfo.username,
-        mode,
-        decision: outcome,
-        rules,
-        wouldDeny: dryRun && decision.wouldDeny ? true : undefined,
-        requestDryRun: request.dryRun ? true : undefined,
-        durationMs: Math.round(ms * 1000) / 1000,
-      },
-      'review',
-    );
+    logReview(logger, {
+      uid: identity.uid,
+      kind: identity.kind,
+      namespace: identity.namespace,
+      name: identity.name,
+      operation: identity.operation,
+      user: request.userInfo.username,
+      mode,
+      decision: outcome,
+      rules: ruleIdsOf(violations),
+      wouldDeny: dryRun && decision.wouldDeny,
+      requestDryRun: request.dryRun === true,
+      durationMs: Math.round(ms * 1000) / 1000,
+    });
     if (mode === 'audit') {
       for (const violation of violations) {
         logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');

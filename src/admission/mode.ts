@@ -2,7 +2,7 @@
 // ClusterRoleBinding) use clusterScopedMode; namespaced objects use their namespace's
 // netguard.io/mode label (exempt namespaces are always disabled). A namespace the cache does not
 // know yet (just created, watch lagging) is read once from the API server when one is at hand.
-import type { ClusterSource } from '../cluster/source.js';
+import type { ClusterSource, LiveReader } from '../cluster/source.js';
 import type { NamespaceState } from '../cluster/snapshot.js';
 import { namespaceMode, type ResolvedMode } from '../config/modes.js';
 import type { Config } from '../config/types.js';
@@ -32,15 +32,23 @@ export interface RequestMode extends ResolvedMode {
 }
 
 /**
- * `readLive: false` answers from the cache only (for requests no rule judges, where a live read
- * would buy nothing). A failed live read throws: the caller answers it as an internal error.
+ * The mode from the cache alone, or undefined when the namespace is not in the cache and a live
+ * read should settle it (`readLive`: some rule will judge the request and an API server is at hand;
+ * for requests no rule judges a live read would buy nothing). Synchronous, so the common case —
+ * the namespace is cached — costs a review no asynchronous step.
  */
-export async function resolveMode(request: AdmissionRequest, config: Config, source: ClusterSource, readLive: boolean): Promise<RequestMode> {
+export function cachedMode(request: AdmissionRequest, config: Config, source: ClusterSource, readLive: boolean): RequestMode | undefined {
   if (isClusterScoped(request)) return { mode: config.clusterScopedMode, ...labelWarningOfNamespaceObject(request, config) };
   const name = namespaceOf(request);
   if (config.exemptGlobs.matches(name)) return { mode: 'disabled' };
   const cached = source.snapshot.namespace(name);
   if (cached || !readLive || !source.live) return namespaceMode(name, cached?.labels, config);
-  const live = await source.live.namespace(name);
-  return { ...namespaceMode(name, live?.labels, config), ...(live ? { liveNamespace: live } : {}) };
+  return undefined;
+}
+
+/** The namespace read from the API server (cachedMode said so). A failed read throws. */
+export async function liveMode(request: AdmissionRequest, config: Config, live: LiveReader): Promise<RequestMode> {
+  const name = namespaceOf(request);
+  const namespace = await live.namespace(name);
+  return { ...namespaceMode(name, namespace?.labels, config), ...(namespace ? { liveNamespace: namespace } : {}) };
 }
