@@ -8,6 +8,18 @@ import type { ReloadResult } from '../config/watch.js';
 /** 0.25 ms … 10 s: a cached review takes well under a millisecond; a read-through up to a second. */
 export const DURATION_BUCKETS = [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * Distinct netguard_admission_requests_total series; beyond this, new kinds count as kind="other".
+ * The kind comes from the request: kube-apiserver sends only the kinds the webhook intercepts, but
+ * a client talking to the port directly could otherwise grow the series (and memory) without bound.
+ */
+export const MAX_REVIEW_SERIES = 500;
+
+const reviewKey = (labels: { kind: string; operation: string; mode: string; decision: string }) =>
+  // operation, mode and decision come from fixed sets: with the free-form kind last, no two label
+  // sets share a key
+  `${labels.operation}\n${labels.mode}\n${labels.decision}\n${labels.kind}`;
+
 export interface NetguardMetrics {
   registry: Registry;
   admission: AdmissionMetrics;
@@ -24,6 +36,14 @@ export interface NetguardMetrics {
  */
 class PendingCounts<L extends string> {
   private readonly byKey = new Map<string, { labels: LabelValues<L>; count: number }>();
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
 
   /** `key` identifies the label set (the caller joins the values); `labels` is kept on first use */
   add(key: string, labels: LabelValues<L>): void {
@@ -128,9 +148,12 @@ export function createMetrics(options: { ready: () => boolean }): NetguardMetric
     registry,
     admission: {
       review(labels, seconds) {
-        // operation, mode and decision come from fixed sets: with the free-form kind last, no two
-        // label sets share a key
-        pendingReviews.add(`${labels.operation}\n${labels.mode}\n${labels.decision}\n${labels.kind}`, labels);
+        const key = reviewKey(labels);
+        if (pendingReviews.has(key) || pendingReviews.size < MAX_REVIEW_SERIES) pendingReviews.add(key, labels);
+        else {
+          const other = { ...labels, kind: 'other' };
+          pendingReviews.add(reviewKey(other), other);
+        }
         pendingDurations.add(seconds);
       },
       violation(rule, mode) {

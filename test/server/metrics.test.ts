@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../src/server/metrics.js';
+import { createMetrics, MAX_REVIEW_SERIES } from '../../src/server/metrics.js';
 
 async function read(metrics: ReturnType<typeof createMetrics>): Promise<string> {
   return metrics.registry.metrics();
@@ -42,5 +42,18 @@ describe('admission metrics', () => {
     const text = await read(metrics);
     expect(text).toContain('netguard_admission_requests_total{kind="Pod\\nCREATE",operation="DELETE",mode="audit",decision="allowed"} 1');
     expect(text).toContain('netguard_admission_requests_total{kind="Pod",operation="CREATE",mode="audit",decision="allowed"} 1');
+  });
+
+  it('count kinds beyond the series limit as kind="other", so crafted kinds cannot grow memory without bound', async () => {
+    const metrics = createMetrics({ ready: () => true });
+    for (let i = 0; i < MAX_REVIEW_SERIES + 250; i++) {
+      metrics.admission.review({ kind: `Kind${i}`, operation: 'CREATE', mode: 'enforce', decision: 'allowed' }, 0.001);
+    }
+    metrics.admission.review({ kind: 'Kind0', operation: 'CREATE', mode: 'enforce', decision: 'allowed' }, 0.001);
+    const text = await read(metrics);
+    const series = text.split('\n').filter((line) => line.startsWith('netguard_admission_requests_total{'));
+    expect(series).toHaveLength(MAX_REVIEW_SERIES + 1);
+    expect(text).toContain('netguard_admission_requests_total{kind="Kind0",operation="CREATE",mode="enforce",decision="allowed"} 2');
+    expect(text).toContain('netguard_admission_requests_total{kind="other",operation="CREATE",mode="enforce",decision="allowed"} 250');
   });
 });
