@@ -33,8 +33,8 @@ const { streamSym, chindingsSym } = pino.symbols;
 /**
  * logger.info(fields, msg) for a hot path whose fields come already serialized (`"key":value,...`
  * from a fixed-shape serializer): the same line, through the same destination, without pino's
- * generic walk that checks and escapes every key and value on each call. Over HTTPS at saturation
- * that walk cost the per-review line about half of its price (bench/README.md).
+ * generic walk that checks and escapes every key and value on each call (the review line is the one
+ * line on the hot path; bench/README.md).
  */
 export function writeInfoLine(logger: Logger, fields: string, msg: string): void {
   if (!logger.isLevelEnabled('info')) return;
@@ -58,10 +58,10 @@ function isoTime(): string {
 
 /**
  * stdout through pino's asynchronous writer (sonic-boom), handed the lines of one turn of the event
- * loop as one string at the end of that turn. Under load a turn answers many reviews; sonic-boom
- * re-measures its whole pending buffer on every write, so one write per turn instead of one per
- * line is what keeps the review line cheap. Lines still go out within the turn that logged them
- * (no timer, nothing held back on an idle server) and in the order they were logged.
+ * loop as one string at the end of that turn. Under load a turn answers many reviews, and sonic-boom
+ * re-measures its whole pending buffer on every write, so a turn's lines cost it one write (a small
+ * saving, bench/README.md). Lines still go out within the turn that logged them (no timer, nothing
+ * held back on an idle server) and in the order they were logged.
  */
 function stdoutDestination(): DestinationStream {
   // one per process: every logger's lines share the order they were logged in

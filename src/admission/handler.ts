@@ -166,7 +166,11 @@ export class AdmissionHandler {
     if (source.live && readsPods && mode !== 'disabled' && this.makesNamespaceStricter(request, config) && source.snapshot.pods(name) === undefined) {
       return this.withPodListing(request, name, source.live, data);
     }
-    return data.namespace ? new SnapshotOverlay(source.snapshot, data) : source.snapshot;
+    return this.overlaid(data);
+  }
+
+  private overlaid(data: OverlayData): ClusterSnapshot {
+    return data.namespace || data.pods ? new SnapshotOverlay(this.deps.source.snapshot, data) : this.deps.source.snapshot;
   }
 
   private async withPodListing(request: AdmissionRequest, namespace: string, live: LiveReader, data: OverlayData): Promise<ClusterSnapshot> {
@@ -177,7 +181,7 @@ export class AdmissionHandler {
       // the pod listing only feeds warnings; the review goes on without them
       this.deps.logger.warn({ uid: request.uid, namespace, problem: errorText(error) }, 'could not list pods for the opt-in warnings');
     }
-    return data.namespace || data.pods ? new SnapshotOverlay(this.deps.source.snapshot, data) : this.deps.source.snapshot;
+    return this.overlaid(data);
   }
 
   /** A Namespace CREATE/UPDATE whose netguard.io/mode makes it stricter than before. */

@@ -83,7 +83,7 @@ export function buildApp(deps: AppDeps) {
     // fastify's own lines (per-request access logs, "Server listening") would double ours: the
     // handler logs each review and serve logs one "listening" line; fastify keeps warnings/errors
     loggerInstance: deps.logger.child({ component: 'https' }, { level: 'warn' }),
-    // fastify would make a pino child (a request id binding) per request: a tenth of a review's
+    // fastify would make a pino child (a request id binding) per request, measurable in a review's
     // CPU under load, for lines it writes only on errors; those name the URL instead
     childLoggerFactory: (logger) => logger,
     logController: new LogController({ disableRequestLogging: true }),
