@@ -68,6 +68,9 @@ function startLiveSource(kc: KubeConfig, client: KubeClient, options: LiveSource
     logger.info({ kinds: informers.map((i) => i.kind), objects: store.size }, 'cluster cache synced');
   });
   synced.catch(() => undefined);
+  // a kind never unsyncs once listed, so after the first full sync reviews skip the per-kind check
+  let allSynced = false;
+  void synced.then(() => (allSynced = true), () => undefined);
   for (const informer of informers) informer.start();
   logger.info({ server: client.server, kinds: informers.map((i) => i.kind), watchDownLimitMs: limitMs }, 'starting cluster cache');
 
@@ -80,6 +83,7 @@ function startLiveSource(kc: KubeConfig, client: KubeClient, options: LiveSource
     ready: () => !closed && informers.every((i) => i.isSynced() && !i.isDownLongerThan(limitMs)),
     status: () => informers.map((i) => i.status()),
     unsynced: (kinds) => {
+      if (allSynced) return undefined;
       const missing = informers.filter((i) => kinds.includes(i.kind) && !i.isSynced()).map((i) => i.status());
       if (missing.length === 0) return undefined;
       return missing.map((s) => (s.lastError ? `${s.kind} (the API server answered: ${s.lastError})` : s.kind)).join(', ');
