@@ -36,13 +36,14 @@ function oneLine(text: string): string {
 /** `rule-id` → its messages joined with "; " (audit annotation values are single strings). */
 function annotationsOf(violations: readonly Violation[]): Record<string, string> | undefined {
   if (violations.length === 0) return undefined;
-  const grouped = new Map<string, string[]>();
-  for (const violation of violations) {
-    const list = grouped.get(violation.rule) ?? [];
-    list.push(violation.message);
-    grouped.set(violation.rule, list);
+  // keys are netguard's own rule ids, never "__proto__", so a plain object is safe (and cheap:
+  // every denied review builds one)
+  const annotations: Record<string, string> = {};
+  for (const { rule, message } of violations) {
+    const earlier = annotations[rule];
+    annotations[rule] = earlier === undefined ? message : `${earlier}; ${message}`;
   }
-  return Object.fromEntries([...grouped].map(([rule, messages]) => [rule, messages.join('; ')]));
+  return annotations;
 }
 
 function withOptional(response: AdmissionResponse, warnings: string[], annotations: Record<string, string> | undefined): AdmissionResponse {
