@@ -4,6 +4,7 @@ import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import type { Config, RuleId } from '../config/types.js';
 import { RULES } from './registry.js';
 import type { Rule, Violation } from './types.js';
+import { onlyReleasesADeletion } from './updates.js';
 
 export interface EngineOptions {
   /** rules to leave out (offline check skips requester rules without --as) */
@@ -33,9 +34,10 @@ export class Engine {
     this.index = indexRules(rules);
   }
 
-  /** Rules that would judge this request under this config. */
+  /** Rules that would judge this request under this config (none for subresources and for updates
+   * that only let a deletion finish). */
   rulesFor(request: AdmissionRequest, config: Config, options: EngineOptions = {}): Rule[] {
-    if (request.subResource) return [];
+    if (request.subResource || onlyReleasesADeletion(request)) return [];
     const candidates = this.index.get(`${request.kind.group}/${request.kind.kind}/${request.operation}`) ?? [];
     return candidates.filter((rule) => config.rules[rule.id] && !options.skip?.has(rule.id));
   }

@@ -3,10 +3,12 @@
 // Reads the pod spec's serviceAccountName, else the deprecated serviceAccount, else "default".
 // Violation: that effective ServiceAccount is in serviceAccounts.disallowed. Mirror pods
 // (annotation kubernetes.io/config.mirror) are exempt: the kubelet creates them from static files.
+// An UPDATE that scales and keeps the pod template is not judged (as the scale subresource is not).
 import { annotationOf, asString, isRecord } from '../cluster/objects.js';
 import { effectiveServiceAccount } from '../cluster/store.js';
 import { nameOf, namespaceOf, podBearingKind, podSpecOf, POD_SPEC_PATHS, WORKLOAD_KINDS } from './kinds.js';
 import type { Rule, Violation } from './types.js';
+import { isScaleKeepingTemplate } from './updates.js';
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
@@ -20,7 +22,8 @@ export const podServiceAccount: Rule = {
   needs: [],
   evaluate({ request, config }): Violation[] {
     const kind = podBearingKind(request);
-    if (!kind || !request.object) return [];
+    // a scale changes no pod template: refusing it would only stop a rollout or a scale-down
+    if (!kind || !request.object || isScaleKeepingTemplate(request)) return [];
     if (kind === 'Pod' && annotationOf(request.object, MIRROR_ANNOTATION) !== undefined) return [];
     const { spec, path } = podSpecOf(kind, request.object);
     const serviceAccount = effectiveServiceAccount(spec);

@@ -35,9 +35,10 @@ describe('rule purity', () => {
   it.each([...sources.entries()].map(([file, text]) => [file.slice(SRC.length), text] as const))('%s reads no clock, network, file system or logger', (_file, text) => {
     const runtimeImports = [...text.matchAll(/^import\s+(?!type\b)[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
     const external = runtimeImports.filter((spec) => !spec.startsWith('.'));
-    // node:net only for its pure address parsers (isIPv4/isIPv6)
-    expect(external.filter((spec) => !/^node:net$/.test(spec))).toEqual([]);
+    // node:net only for its pure address parsers (isIPv4/isIPv6), node:util only for isDeepStrictEqual
+    expect(external.filter((spec) => !/^node:(net|util)$/.test(spec))).toEqual([]);
     if (external.includes('node:net')) expect(text).toMatch(/import \{ isIPv4, isIPv6 \} from 'node:net'/);
+    if (external.includes('node:util')) expect(text).toMatch(/import \{ isDeepStrictEqual \} from 'node:util'/);
     expect(text).not.toMatch(/\b(Date\.now|new Date\(|performance\.|process\.|setTimeout|setInterval|fetch\(|console\.|Math\.random)/);
   });
 });
