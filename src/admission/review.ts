@@ -92,8 +92,22 @@ function valueAt(root: unknown, instancePath: string): unknown {
   return node;
 }
 
+/**
+ * Object contents and identity data (userInfo.extra can hold credential ids) are never echoed:
+ * the message is logged and shown to the client. Their JSON type says enough.
+ */
+const UNQUOTED_FIELDS = /^\/(object|oldObject|userInfo)(\/|$)/;
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 function problem(error: ErrorObject, root: unknown): string {
-  const got = error.keyword === 'required' ? '' : ` (got ${brief(valueAt(root, error.instancePath))})`;
+  const value = valueAt(root, error.instancePath);
+  const shown = UNQUOTED_FIELDS.test(error.instancePath) ? typeOf(value) : brief(value);
+  const got = error.keyword === 'required' ? '' : ` (got ${shown})`;
   switch (error.keyword) {
     case 'required':
       return 'is missing';

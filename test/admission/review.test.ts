@@ -42,8 +42,10 @@ describe('parseReview', () => {
   it.each([
     ['operation', { operation: 'APPLY' }, 'request.operation must be one of CREATE, UPDATE, DELETE, CONNECT (got "APPLY")'],
     ['kind.kind empty', { kind: { group: '', version: 'v1', kind: '' } }, 'request.kind.kind must not be empty'],
-    ['userInfo.extra', { userInfo: { extra: { a: 'b' } } }, 'request.userInfo.extra.a must be array (got "b")'],
-    ['oldObject', { oldObject: [1] }, 'request.oldObject must be object or null (got [1])'],
+    ['userInfo.extra', { userInfo: { extra: { a: 'b' } } }, 'request.userInfo.extra.a must be array (got a string)'],
+    ['oldObject', { oldObject: ['SECRET-VALUE'] }, 'request.oldObject must be object or null (got an array)'],
+    ['object', { object: 'SECRET-VALUE' }, 'request.object must be object or null (got a string)'],
+    ['userInfo', { userInfo: 7 }, 'request.userInfo must be object (got a number)'],
     ['namespace', { namespace: 3 }, 'request.namespace must be string (got 3)'],
   ])('%s → malformed with the uid kept', (_name, patch, message) => {
     const review = good();
