@@ -115,8 +115,9 @@ export class AdmissionHandler {
         decision = decide(request.uid, { mode, dryRun, violations, modeWarning: resolved.warning });
       }
     } catch (error) {
-      if (error instanceof NamespaceReadError) mode = error.fallbackMode;
-      decision = this.internalError(request, mode, dryRun, error);
+      const modeAssumed = error instanceof NamespaceReadError;
+      if (modeAssumed) mode = error.fallbackMode;
+      decision = this.internalError(request, mode, dryRun, error, modeAssumed);
       violations = [];
     }
 
@@ -195,10 +196,10 @@ export class AdmissionHandler {
     return strictness(after) > strictness(before);
   }
 
-  private internalError(request: AdmissionRequest, mode: Mode, dryRun: boolean, error: unknown): Decision {
+  private internalError(request: AdmissionRequest, mode: Mode, dryRun: boolean, error: unknown, modeAssumed: boolean): Decision {
     this.deps.logger.error({ ...this.identity(request), mode, err: error }, 'internal error while judging a review');
     this.deps.metrics?.error('internal');
-    return internalErrorResponse(request.uid, { mode, dryRun, kind: request.kind.kind, name: nameOf(request), error: errorText(error) });
+    return internalErrorResponse(request.uid, { mode, dryRun, kind: request.kind.kind, name: nameOf(request), error: errorText(error), modeAssumed });
   }
 
   private identity(request: AdmissionRequest) {

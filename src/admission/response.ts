@@ -90,11 +90,15 @@ export interface InternalErrorContext {
   kind: string;
   name: string;
   error: string;
+  /** the namespace could not be read: `mode` is the one an unlabelled namespace gets */
+  modeAssumed?: boolean;
 }
 
 /** A throw while judging: refuse in enforce (fail closed, as the namespace asked), else allow and say so. */
 export function internalErrorResponse(uid: string, context: InternalErrorContext): Decision {
   const what = `netguard internal error while judging ${context.kind} "${context.name}": ${oneLine(context.error)}.`;
+  // an assumed mode is said to be one: the namespace's real label may say otherwise
+  const modeIs = (mode: Mode) => (context.modeAssumed ? `the namespace's labels could not be read and an unlabelled namespace's mode (defaultMode) is ${mode}` : `namespace mode is ${mode}`);
   if (context.mode === 'enforce' && !context.dryRun) {
     return {
       response: {
@@ -103,13 +107,13 @@ export function internalErrorResponse(uid: string, context: InternalErrorContext
         status: {
           code: 500,
           reason: 'InternalError',
-          message: `${what} The request was refused because namespace mode is enforce; see the netguard logs.`,
+          message: `${what} The request was refused because ${modeIs('enforce')}; see the netguard logs.`,
         },
       },
       wouldDeny: true,
     };
   }
-  const why = context.mode === 'enforce' ? 'netguard runs in dry-run' : `namespace mode is ${context.mode}`;
+  const why = context.mode === 'enforce' ? 'netguard runs in dry-run' : modeIs(context.mode);
   return {
     response: { uid, allowed: true, warnings: [`${what} The request was allowed without being judged because ${why}; see the netguard logs.`] },
     wouldDeny: context.mode === 'enforce',

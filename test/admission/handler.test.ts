@@ -156,10 +156,11 @@ describe('mode resolution', () => {
     expect(denied.allowed).toBe(false);
     expect(denied.status?.code).toBe(500);
     expect(denied.status?.message).toMatch(/cannot read namespace "fresh" from the API server: connection refused/);
+    expect(denied.status?.message).toMatch(/refused because the namespace's labels could not be read and an unlabelled namespace's mode \(defaultMode\) is enforce;/);
     const warn = setup({ rules: [alwaysViolates], source: { ...staticSource([]), live }, config: { defaultMode: 'warn' } });
     const allowed = await warn.judge(makeRequest(pod('fresh', 'web')));
     expect(allowed.allowed).toBe(true);
-    expect(allowed.warnings?.[0]).toMatch(/not judged|without being judged/);
+    expect(allowed.warnings?.[0]).toMatch(/allowed without being judged because the namespace's labels could not be read and an unlabelled namespace's mode \(defaultMode\) is warn;/);
   });
 });
 
