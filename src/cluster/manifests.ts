@@ -1,5 +1,6 @@
-// Reads Kubernetes manifests the way kubectl does: files or directories (recursively) of
-// .yaml/.yml/.json, multi-document YAML, `kind: List`, comments and empty documents.
+// Reads Kubernetes manifests the way kubectl does: files or directories of .yaml/.yml/.json
+// (with their subdirectories, as `kubectl -R`: GitOps repositories nest manifests), multi-document
+// YAML, `kind: List`, comments and empty documents.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
