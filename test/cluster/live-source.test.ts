@@ -70,6 +70,14 @@ describe('live cluster source', () => {
     expect(live.snapshot.namespace('shop')).toBeDefined();
   });
 
+  it('a 404 for namespaces is a misdirected kubeconfig, not an empty cluster: never synced, and says why', async () => {
+    api.addFault({ match: (r) => r.path.startsWith('/api/v1/namespaces'), status: 404 });
+    const live = await open({ watchDownLimitMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(live.ready()).toBe(false);
+    expect(live.unsynced?.(['Namespace'])).toMatch(/404.*every Kubernetes API server serves \/api\/v1\/namespaces, so check the server URL in the kubeconfig/);
+  });
+
   it('applies watch events: a policy added, changed and deleted in the API shows in the store', async () => {
     const live = await open();
     await live.synced;

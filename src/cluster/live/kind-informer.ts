@@ -246,7 +246,13 @@ export class KindInformer implements WatchObserver {
         resourceVersion ||= page.resourceVersion;
       }
     } catch (error) {
-      this.notServed = isNotFound(error);
+      if (!isNotFound(error)) throw error;
+      // Every API server serves namespaces: a 404 there means the kubeconfig points elsewhere (a
+      // wrong path prefix, a proxy), and treating everything as absent would allow everything.
+      if (this.kind === 'Namespace') {
+        throw new Error(`${errorText(error)}; every Kubernetes API server serves ${resource.listPath}, so check the server URL in the kubeconfig (path prefix, proxy)`);
+      }
+      this.notServed = true;
       throw error;
     }
     this.notServed = false;
