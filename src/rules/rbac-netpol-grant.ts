@@ -5,7 +5,8 @@
 // a write verb; or the built-in admin/edit/cluster-admin ClusterRoles even when not in the state),
 // every subject must be provisioned: for a RoleBinding in its namespace (a ServiceAccount subject
 // without a namespace is the binding's), for a ClusterRoleBinding cluster-wide (a provisioner whose
-// namespaces holds "*"). A role not in the state yet is allowed: its CREATE is judged later.
+// namespaces holds "*"). A role not in the state yet is allowed: its CREATE is judged later (a live
+// cache first asks the API server whether the role is really absent: assumedAbsences).
 // Roles: reads rules; a CREATE that grants NetworkPolicy write, or an UPDATE that adds the grant,
 // is judged against every existing binding of the role, each with its own scope.
 import type { AdmissionRequest } from '../admission/types.js';
@@ -15,7 +16,7 @@ import type { BindingKind, ClusterSnapshot, RoleKind } from '../cluster/snapshot
 import type { Config } from '../config/types.js';
 import { nameOf, namespaceOf, RBAC } from './kinds.js';
 import { describeSubject, isProvisionedSubject, type Scope } from './provisioning.js';
-import type { Rule, Violation } from './types.js';
+import type { Absence, Rule, Violation } from './types.js';
 import { listAtMost } from '../util/text.js';
 
 const NO_WRITE =
@@ -58,17 +59,37 @@ function unprovisioned(subjects: readonly Subject[], bindingNamespace: string | 
     );
 }
 
-function judgeBinding(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Violation[] {
+interface BoundRole {
+  object: Record<string, unknown>;
+  kind: BindingKind;
+  /** the binding's namespace (undefined for a ClusterRoleBinding) */
+  namespace: string | undefined;
+  refKind: RoleKind;
+  refName: string;
+  /** the role's namespace: the binding's for a Role, none for a ClusterRole */
+  refNamespace: string | undefined;
+  builtin: boolean;
+}
+
+/** The role a binding under review names; undefined when the request is no usable binding. */
+function boundRole(request: AdmissionRequest): BoundRole | undefined {
   const object = request.object;
-  if (!isRecord(object)) return [];
+  if (!isRecord(object)) return undefined;
   const kind: BindingKind = request.kind.kind === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding';
   const namespace = kind === 'RoleBinding' ? namespaceOf(request) : undefined;
   const ref = isRecord(object['roleRef']) ? object['roleRef'] : {};
   const refName = asString(ref['name']);
   const refKind = ref['kind'] === 'Role' && kind === 'RoleBinding' ? 'Role' : ref['kind'] === 'ClusterRole' ? 'ClusterRole' : undefined;
-  if (!refKind || !refName) return [];
+  if (!refKind || !refName) return undefined;
   const builtin = refKind === 'ClusterRole' && BUILTIN_NETPOL_WRITERS.has(refName);
-  const role = snapshot.role(refKind, refKind === 'Role' ? namespace : undefined, refName);
+  return { object, kind, namespace, refKind, refName, refNamespace: refKind === 'Role' ? namespace : undefined, builtin };
+}
+
+function judgeBinding(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Violation[] {
+  const bound = boundRole(request);
+  if (!bound) return [];
+  const { object, kind, namespace, refKind, refName, builtin } = bound;
+  const role = snapshot.role(refKind, bound.refNamespace, refName);
   if (!builtin && !role?.grantsNetpolWrite) return [];
   const scope: Scope = namespace !== undefined ? { namespace } : 'cluster';
   const bad = unprovisioned(subjectsOf(object), namespace, scope, config);
@@ -136,5 +157,13 @@ export const rbacNetpolGrant: Rule = {
     if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') return judgeBinding(request, snapshot, config);
     if (kind === 'Role' || kind === 'ClusterRole') return judgeRole(request, snapshot, config);
     return [];
+  },
+  // A binding to a role not in the cache is allowed (its CREATE is judged later) — unless the
+  // cache is merely behind, as when one `kubectl apply` creates a Role and its binding in turn.
+  assumedAbsences({ request, snapshot }): Absence[] {
+    if (request.kind.kind !== 'RoleBinding' && request.kind.kind !== 'ClusterRoleBinding') return [];
+    const bound = boundRole(request);
+    if (!bound || bound.builtin || snapshot.role(bound.refKind, bound.refNamespace, bound.refName)) return [];
+    return [{ kind: 'Role', namespace: bound.refNamespace, roleKind: bound.refKind, name: bound.refName }];
   },
 };

@@ -45,4 +45,9 @@ export interface Rule {
   /** true for rules that judge who is asking; offline check skips them without --as */
   judgesRequester?: boolean;
   evaluate(input: RuleInput): Violation[];
+  /**
+   * What an allowing answer would rest on being absent (a binding's role the cache does not hold).
+   * A live cache can lag the API server, so these are read once before the review is judged.
+   */
+  assumedAbsences?(input: RuleInput): Absence[];
 }

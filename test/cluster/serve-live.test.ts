@@ -9,7 +9,7 @@ import { collectingLogger, localServeOptions, reviewOf, send } from '../support/
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 import { startFakeApi, type FakeApiServer } from '../support/fake-api.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
-import { denyAll, namespace, pod } from '../support/kube-objects.js';
+import { binding, denyAll, namespace, pod, role } from '../support/kube-objects.js';
 
 const WAIT = { timeout: 20_000, interval: 50 };
 
@@ -65,6 +65,23 @@ describe('serve --kubeconfig (live cluster state)', () => {
     const lists = api.countRequests('/apis/networking.k8s.io/v1/namespaces/other/networkpolicies', 'list');
     expect((await review('other', 'web')).allowed).toBe(true);
     expect(api.countRequests('/apis/networking.k8s.io/v1/namespaces/other/networkpolicies', 'list')).toBe(lists + 1);
+  });
+
+  it('a binding to a role the watch has not delivered yet is judged against the role the API server has', async () => {
+    // one `kubectl apply` creating a Role and then its RoleBinding: the binding can arrive first
+    api.add(role('shop', 'fresh-writer', true), { silent: true });
+    const gets = api.countRequests('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles/fresh-writer', 'get');
+    const request = makeRequest(binding('shop', 'fresh', { kind: 'Role', name: 'fresh-writer' }, [{ kind: 'User', name: 'bob@example.com' }]));
+    const answer = await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(request)) });
+    const response = answer.json().response;
+    expect(response.allowed).toBe(false);
+    expect(response.status.message).toMatch(/^rbac-netpol-grant: User "bob@example.com" would get NetworkPolicy write/);
+    expect(api.countRequests('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles/fresh-writer', 'get')).toBe(gets + 1);
+
+    // a role that really does not exist yet: the binding is allowed (the Role CREATE is judged later)
+    const later = makeRequest(binding('shop', 'early', { kind: 'Role', name: 'not-yet' }, [{ kind: 'User', name: 'bob@example.com' }]));
+    const allowed = await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(later)) });
+    expect(allowed.json().response.allowed).toBe(true);
   });
 
   it('judges a namespace created a moment ago (not yet in the cache) by its live labels', async () => {

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../src/cluster/objects.js';
 import { rbacNetpolGrant as rule } from '../../src/rules/rbac-netpol-grant.js';
 import {
   binding,
+  config,
   deepFreeze,
   GARBAGE,
   group,
@@ -211,5 +212,23 @@ describe('rbac-netpol-grant: malformed input', () => {
     const req = request(rb('Role', 'writer', [user('bob')]));
     req.object = null;
     expect(run(rule, req, snapshot)).toEqual([]);
+  });
+});
+
+describe('rbac-netpol-grant: what an allowed binding rests on', () => {
+  const known = store(role('Role', 'team-a', 'known', [WRITE]), role('ClusterRole', undefined, 'known-cluster', [READ]));
+  const assumed = (object: KubeObject) => rule.assumedAbsences!({ request: request(object), snapshot: known, config: config() });
+
+  it.each<[string, KubeObject, unknown[]]>([
+    ['a Role the cache lacks', binding('RoleBinding', 'team-a', 'b', { kind: 'Role', name: 'fresh' }, [user('bob')]), [{ kind: 'Role', namespace: 'team-a', roleKind: 'Role', name: 'fresh' }]],
+    ['a ClusterRole the cache lacks, from a RoleBinding', binding('RoleBinding', 'team-a', 'b', { kind: 'ClusterRole', name: 'fresh' }, [user('bob')]), [{ kind: 'Role', namespace: undefined, roleKind: 'ClusterRole', name: 'fresh' }]],
+    ['a ClusterRole the cache lacks, from a ClusterRoleBinding', binding('ClusterRoleBinding', undefined, 'b', { kind: 'ClusterRole', name: 'fresh' }, [user('bob')]), [{ kind: 'Role', namespace: undefined, roleKind: 'ClusterRole', name: 'fresh' }]],
+    ['a Role the cache holds', binding('RoleBinding', 'team-a', 'b', { kind: 'Role', name: 'known' }, [user('bob')]), []],
+    ['a ClusterRole the cache holds', binding('RoleBinding', 'team-a', 'b', { kind: 'ClusterRole', name: 'known-cluster' }, [user('bob')]), []],
+    ['a built-in writer, judged without the cache', binding('RoleBinding', 'team-a', 'b', { kind: 'ClusterRole', name: 'edit' }, [user('bob')]), []],
+    ['a roleRef without a name', binding('RoleBinding', 'team-a', 'b', { kind: 'Role', name: '' }, [user('bob')]), []],
+    ['a Role, not a binding', role('Role', 'team-a', 'fresh', [WRITE]), []],
+  ])('%s', (_name, object, expected) => {
+    expect(assumed(object)).toEqual(expected);
   });
 });
