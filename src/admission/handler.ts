@@ -110,10 +110,12 @@ export class AdmissionHandler {
         this.assertSynced(rules);
         const pending = this.snapshotFor(request, config, mode, resolved, rules);
         const snapshot = pending instanceof Promise ? await pending : pending;
-        const assumed = this.deps.source.live ? this.deps.engine.assumedAbsences(request, snapshot, config) : [];
-        // what an allowing answer would rest on being absent is read from the API server first (the
-        // store learns it, so the judging below sees it); unreachable, the cache's answer stands
-        if (assumed.length > 0) await this.deps.source.live!.confirm(assumed);
+        if (this.deps.source.live) {
+          // what an allowing answer would rest on being absent is read from the API server first (the
+          // store learns it, so the judging below sees it); unreachable, the cache's answer stands
+          const assumed = this.deps.engine.assumedAbsences(request, snapshot, config);
+          if (assumed.length > 0) await this.deps.source.live.confirm(assumed);
+        }
         violations = this.deps.engine.evaluate(request, snapshot, config);
         if (violations.length > 0 && this.deps.source.live) violations = await this.confirm(request, config, snapshot, violations);
         decision = decide(request.uid, { mode, dryRun, violations, modeWarning: resolved.warning });
