@@ -7,6 +7,16 @@ import { isDeepStrictEqual } from 'node:util';
 import type { AdmissionRequest } from '../admission/types.js';
 import { isRecord } from '../cluster/objects.js';
 
+/** Deep equality; input nested too deep to compare counts as changed (so it is judged), never a throw. */
+function same(a: unknown, b: unknown): boolean {
+  try {
+    return isDeepStrictEqual(a, b);
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
 /** Metadata the API server and controllers change without changing what the object asks for. */
 const BOOKKEEPING_METADATA = new Set(['finalizers', 'resourceVersion', 'managedFields', 'generation']);
 
@@ -34,7 +44,7 @@ export function onlyReleasesADeletion(request: AdmissionRequest): boolean {
   const { object, oldObject } = request;
   if (!isRecord(oldObject) || !isRecord(object) || !isRecord(oldObject.metadata)) return false;
   if (!oldObject.metadata.deletionTimestamp) return false;
-  return isDeepStrictEqual(substance(object), substance(oldObject));
+  return same(substance(object), substance(oldObject));
 }
 
 /**
@@ -46,5 +56,5 @@ export function isScaleKeepingTemplate(request: AdmissionRequest): boolean {
   const spec = isRecord(request.object) ? request.object['spec'] : undefined;
   const oldSpec = isRecord(request.oldObject) ? request.oldObject['spec'] : undefined;
   if (!isRecord(spec) || !isRecord(oldSpec) || !('template' in spec)) return false;
-  return spec['replicas'] !== oldSpec['replicas'] && isDeepStrictEqual(spec['template'], oldSpec['template']);
+  return spec['replicas'] !== oldSpec['replicas'] && same(spec['template'], oldSpec['template']);
 }

@@ -83,3 +83,24 @@ describe('an update that only lets a deletion finish', () => {
     expect(rulesOf(found)).toEqual(expected);
   });
 });
+
+describe('hostile input', () => {
+  const deep = (levels: number): Record<string, unknown> => {
+    let value: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < levels; i++) value = { next: value };
+    return value;
+  };
+
+  it('objects nested too deep to compare are judged as usual, not an error', () => {
+    const object = replicaSet(0);
+    const oldObject = replicaSet(3);
+    (object['spec'] as Record<string, unknown>)['template'] = deep(200_000);
+    (oldObject['spec'] as Record<string, unknown>)['template'] = deep(200_000);
+    expect(rulesOf(engine.evaluate(request(object, { operation: 'UPDATE', oldObject, user: CONTROLLER }), cluster, config()))).toEqual(['pod-service-account']);
+
+    const terminating = { deletionTimestamp: '2026-11-22T10:00:00Z' };
+    const policy = { ...netpol('shop', 'web', deep(200_000)), metadata: { name: 'web', namespace: 'shop', ...terminating } } as KubeObject;
+    const before = { ...netpol('shop', 'web', deep(200_000)), metadata: { name: 'web', namespace: 'shop', ...terminating, finalizers: ['x'] } } as KubeObject;
+    expect(rulesOf(engine.evaluate(request(policy, { operation: 'UPDATE', oldObject: before, user: GC }), cluster, config()))).toContain('netpol-provisioning');
+  });
+});
