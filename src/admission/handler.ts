@@ -113,7 +113,7 @@ export class AdmissionHandler {
         if (this.deps.source.live) {
           // what an allowing answer would rest on being absent is read from the API server first (the
           // store learns it, so the judging below sees it); unreachable, the cache's answer stands
-          const assumed = this.deps.engine.assumedAbsences(request, snapshot, config);
+          const assumed = rules.flatMap((rule) => rule.assumedAbsences?.({ request, snapshot, config }) ?? []);
           if (assumed.length > 0) await this.deps.source.live.confirm(assumed);
         }
         violations = this.deps.engine.evaluate(request, snapshot, config);

@@ -3,7 +3,7 @@ import type { AdmissionRequest } from '../admission/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import type { Config, RuleId } from '../config/types.js';
 import { RULES } from './registry.js';
-import type { Absence, Rule, Violation } from './types.js';
+import type { Rule, Violation } from './types.js';
 import { onlyReleasesADeletion } from './updates.js';
 
 export interface EngineOptions {
@@ -40,13 +40,6 @@ export class Engine {
     if (request.subResource || onlyReleasesADeletion(request)) return [];
     const candidates = this.index.get(`${request.kind.group}/${request.kind.kind}/${request.operation}`) ?? [];
     return candidates.filter((rule) => config.rules[rule.id] && !options.skip?.has(rule.id));
-  }
-
-  /** Absences an allowing answer to this request would rest on (Rule.assumedAbsences). */
-  assumedAbsences(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Absence[] {
-    const absences: Absence[] = [];
-    for (const rule of this.rulesFor(request, config)) if (rule.assumedAbsences) absences.push(...rule.assumedAbsences({ request, snapshot, config }));
-    return absences;
   }
 
   evaluate(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config, options: EngineOptions = {}): Violation[] {
