@@ -34,10 +34,10 @@ const { streamSym, chindingsSym } = pino.symbols;
  * logger.info(fields, msg) for a hot path whose fields come already serialized (`"key":value,...`
  * from a fixed-shape serializer): the same line, through the same destination, without pino's
  * generic walk that checks and escapes every key and value on each call (the review line is the one
- * line on the hot path; bench/README.md).
+ * line on the hot path; bench/README.md). The caller checks `isLevelEnabled('info')` first, before
+ * it serializes anything.
  */
 export function writeInfoLine(logger: Logger, fields: string, msg: string): void {
-  if (!logger.isLevelEnabled('info')) return;
   const internals = logger as unknown as Record<symbol, unknown>;
   const destination = internals[streamSym] as DestinationStream;
   destination.write(`{"level":"info"${isoTime()}${internals[chindingsSym] as string},${fields},"msg":${JSON.stringify(msg)}}\n`);

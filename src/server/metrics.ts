@@ -37,19 +37,16 @@ export interface NetguardMetrics {
 class PendingCounts<L extends string> {
   private readonly byKey = new Map<string, { labels: LabelValues<L>; count: number }>();
 
-  has(key: string): boolean {
-    return this.byKey.has(key);
-  }
-
-  get size(): number {
-    return this.byKey.size;
-  }
-
-  /** `key` identifies the label set (the caller joins the values); `labels` is kept on first use */
-  add(key: string, labels: LabelValues<L>): void {
+  /**
+   * Counts one for `key`, which identifies the label set (the caller joins the values); `labels` is
+   * kept on first use. False, and nothing counted, when `key` is new and `maxKeys` are held already.
+   */
+  add(key: string, labels: LabelValues<L>, maxKeys = Infinity): boolean {
     const entry = this.byKey.get(key);
     if (entry) entry.count++;
+    else if (this.byKey.size >= maxKeys) return false;
     else this.byKey.set(key, { labels, count: 1 });
+    return true;
   }
 
   flushInto(counter: Counter<L>): void {
@@ -148,9 +145,7 @@ export function createMetrics(options: { ready: () => boolean }): NetguardMetric
     registry,
     admission: {
       review(labels, seconds) {
-        const key = reviewKey(labels);
-        if (pendingReviews.has(key) || pendingReviews.size < MAX_REVIEW_SERIES) pendingReviews.add(key, labels);
-        else {
+        if (!pendingReviews.add(reviewKey(labels), labels, MAX_REVIEW_SERIES)) {
           const other = { ...labels, kind: 'other' };
           pendingReviews.add(reviewKey(other), other);
         }
