@@ -6,12 +6,44 @@ import schema from './config.schema.json' with { type: 'json' };
 import { configInvalid, configUnreadable } from '../errors.js';
 import { parseCidr, type Cidr } from '../util/cidr.js';
 import { compileGlobs } from '../util/glob.js';
-import { RULE_IDS, type Config, type ConfigSpec, type RuleId } from './types.js';
+import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleId } from './types.js';
 
 export const CONFIG_SCHEMA = schema;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateSpec = ajv.compile(schema);
+
+/** The network-policy APIs of Kubernetes sig-network, Cilium, Calico and Antrea (SPEC defaults). */
+export const DEFAULT_POLICY_RESOURCES = [
+  'policy.networking.k8s.io/clusternetworkpolicies',
+  'policy.networking.k8s.io/adminnetworkpolicies',
+  'policy.networking.k8s.io/baselineadminnetworkpolicies',
+  'cilium.io/ciliumnetworkpolicies',
+  'cilium.io/ciliumclusterwidenetworkpolicies',
+  'projectcalico.org/networkpolicies',
+  'projectcalico.org/globalnetworkpolicies',
+  'projectcalico.org/stagednetworkpolicies',
+  'projectcalico.org/stagedglobalnetworkpolicies',
+  'projectcalico.org/tiers',
+  'crd.projectcalico.org/networkpolicies',
+  'crd.projectcalico.org/globalnetworkpolicies',
+  'crd.antrea.io/networkpolicies',
+  'crd.antrea.io/clusternetworkpolicies',
+] as const;
+
+export const KUBERNETES_NETWORK_POLICIES: PolicyResource = { group: 'networking.k8s.io', resource: 'networkpolicies' };
+
+function policyResourceList(entries: readonly string[]): PolicyResource[] {
+  const seen = new Set<string>();
+  const list: PolicyResource[] = [];
+  for (const entry of [`${KUBERNETES_NETWORK_POLICIES.group}/${KUBERNETES_NETWORK_POLICIES.resource}`, ...entries]) {
+    if (seen.has(entry)) continue;
+    seen.add(entry);
+    const slash = entry.lastIndexOf('/');
+    list.push({ group: entry.slice(0, slash), resource: entry.slice(slash + 1) });
+  }
+  return list;
+}
 
 export function defaultSpec(): ConfigSpec {
   return {
@@ -35,6 +67,7 @@ export function defaultSpec(): ConfigSpec {
     defaultDeny: { directions: ['Ingress', 'Egress'] },
     serviceAccounts: { disallowed: ['default'] },
     trustedCidrs: [],
+    policyResources: [...DEFAULT_POLICY_RESOURCES],
     rules: Object.fromEntries(RULE_IDS.map((id) => [id, true])) as Record<RuleId, boolean>,
   };
 }
@@ -58,6 +91,8 @@ function describe(error: ErrorObject): string {
     case 'pattern':
       return error.instancePath.includes('serviceAccounts')
         ? 'must be "namespace/name" of a ServiceAccount'
+        : error.instancePath.includes('policyResources')
+        ? 'must be "group/resource" in lower case, e.g. "cilium.io/ciliumnetworkpolicies"'
         : 'must be a namespace name or glob (lowercase letters, digits, "-", "*", "?")';
     default:
       return error.message ?? 'is invalid';
@@ -100,6 +135,7 @@ export function compileConfig(raw: unknown, file: string): Config {
     trustedCidrList: spec.trustedCidrs.map((text) => parseCidr(text) as Cidr),
     disallowedServiceAccounts: new Set(spec.serviceAccounts.disallowed),
     cleanupAccountSet: new Set(spec.cleanupAccounts),
+    policyResourceList: policyResourceList(spec.policyResources),
   };
 }
 

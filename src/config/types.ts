@@ -38,7 +38,15 @@ export interface ConfigSpec {
   defaultDeny: { directions: Direction[] };
   serviceAccounts: { disallowed: string[] };
   trustedCidrs: string[];
+  /** `group/resource` of the network-policy APIs guarded besides networking.k8s.io/networkpolicies */
+  policyResources: string[];
   rules: Record<RuleId, boolean>;
+}
+
+/** A policy resource (SPEC "Policy resources"), e.g. `{ group: 'cilium.io', resource: 'ciliumnetworkpolicies' }`. */
+export interface PolicyResource {
+  group: string;
+  resource: string;
 }
 
 export interface Provisioner extends ProvisionerSpec {
@@ -54,4 +62,6 @@ export interface Config extends ConfigSpec {
   trustedCidrList: Cidr[];
   disallowedServiceAccounts: ReadonlySet<string>;
   cleanupAccountSet: ReadonlySet<string>;
+  /** networking.k8s.io/networkpolicies first, then `policyResources` (deduplicated) */
+  policyResourceList: readonly PolicyResource[];
 }
