@@ -28,6 +28,10 @@ export class SnapshotOverlay implements ClusterSnapshot {
     return this.base.role(kind, namespace, name);
   }
 
+  clusterRoles(): Iterable<RoleState> {
+    return this.base.clusterRoles();
+  }
+
   bindingsOf(kind: RoleKind, namespace: string | undefined, name: string): readonly BindingState[] {
     return this.base.bindingsOf(kind, namespace, name);
   }

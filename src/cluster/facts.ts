@@ -3,8 +3,7 @@
 // Default-deny (SPEC): empty podSelector; the direction is selected (Ingress: policyTypes holds it
 // or policyTypes is absent; Egress: policyTypes holds it, or policyTypes is absent and `egress` is
 // present); and the direction's rule list is absent or empty.
-// NetworkPolicy write (SPEC): a rule with apiGroups ∋ networking.k8s.io|*, resources ∋
-// networkpolicies|*, verbs ∩ {create, update, patch, delete, deletecollection, *} ≠ ∅.
+// (Network-policy write is resolved in src/rbac/, against the config.)
 import type { Direction } from '../config/types.js';
 import { asArray, asString, isRecord, labelsOf, metaOf, type KubeObject, type Subject } from './objects.js';
 
@@ -36,32 +35,6 @@ export function defaultDenyDirections(policy: unknown): Direction[] {
   if (selectsIngress && allowsNothing(spec['ingress'])) directions.push('Ingress');
   if (selectsEgress && allowsNothing(spec['egress'])) directions.push('Egress');
   return directions;
-}
-
-const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', '*']);
-
-/** The ClusterRoles Kubernetes ships that grant NetworkPolicy write, present in the state or not. */
-export const BUILTIN_NETPOL_WRITERS: ReadonlySet<string> = new Set(['admin', 'edit', 'cluster-admin']);
-
-export function ruleGrantsNetpolWrite(rule: unknown): boolean {
-  if (!isRecord(rule)) return false;
-  // A rule naming nonResourceURLs is about URLs, never about objects (the API server rejects rules
-  // that mix both; judge such a rule as the URL rule it claims to be).
-  if (asArray(rule['nonResourceURLs']).length > 0) return false;
-  const apiGroups = asArray(rule['apiGroups']);
-  const resources = asArray(rule['resources']);
-  const verbs = asArray(rule['verbs']);
-  return (
-    apiGroups.some((g) => g === 'networking.k8s.io' || g === '*') &&
-    resources.some((r) => r === 'networkpolicies' || r === '*') &&
-    verbs.some((v) => typeof v === 'string' && WRITE_VERBS.has(v))
-  );
-}
-
-export function roleGrantsNetpolWrite(role: unknown): boolean {
-  if (!isRecord(role)) return false;
-  if (role['kind'] === 'ClusterRole' && BUILTIN_NETPOL_WRITERS.has(metaOf(role).name ?? '')) return true;
-  return asArray(role['rules']).some(ruleGrantsNetpolWrite);
 }
 
 export function subjectsOf(binding: unknown): Subject[] {

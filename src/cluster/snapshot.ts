@@ -2,6 +2,7 @@
 // informers) and by a per-review overlay that adds what was read live for that review.
 import type { Direction } from '../config/types.js';
 import type { Subject } from './objects.js';
+import type { RoleView } from '../rbac/roles.js';
 
 export interface NamespaceState {
   name: string;
@@ -11,13 +12,8 @@ export interface NamespaceState {
 
 export type RoleKind = 'Role' | 'ClusterRole';
 
-export interface RoleState {
-  kind: RoleKind;
-  /** undefined for ClusterRoles */
-  namespace: string | undefined;
-  name: string;
-  grantsNetpolWrite: boolean;
-}
+/** What grant resolution needs of a role, derived once on upsert (src/rbac/roles.ts). */
+export type RoleState = RoleView;
 
 export type BindingKind = 'RoleBinding' | 'ClusterRoleBinding';
 
@@ -48,6 +44,8 @@ export interface ClusterSnapshot {
   denyPolicies(namespace: string, direction: Direction): ReadonlySet<string>;
   /** a Role (namespace given) or ClusterRole (namespace undefined) */
   role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined;
+  /** every ClusterRole (aggregation is resolved over them) */
+  clusterRoles(): Iterable<RoleState>;
   /** RoleBindings and ClusterRoleBindings whose roleRef names this role */
   bindingsOf(kind: RoleKind, namespace: string | undefined, name: string): readonly BindingState[];
   /** pods of a namespace, when this snapshot has them (static state, or read for this review) */

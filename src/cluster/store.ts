@@ -1,7 +1,8 @@
 // An indexed, incrementally updated ClusterSnapshot. Each object's facts are derived once on
 // upsert; removing or replacing an object touches only its own index entries.
 import type { Direction } from '../config/types.js';
-import { defaultDenyDirections, isTerminating, roleGrantsNetpolWrite, subjectsOf } from './facts.js';
+import { defaultDenyDirections, isTerminating, subjectsOf } from './facts.js';
+import { roleViewOf } from '../rbac/roles.js';
 import { asString, isRecord, labelsOf, metaOf, type KubeObject } from './objects.js';
 import type { BindingState, ClusterSnapshot, NamespaceState, PodListing, PodState, RoleKind, RoleState } from './snapshot.js';
 
@@ -33,6 +34,7 @@ export class ClusterStore implements ClusterSnapshot {
   /** `ns/name` → directions it denies, so a replace or delete can undo exactly its own entries */
   private readonly policyDirections = new Map<string, Direction[]>();
   private readonly roles = new Map<string, RoleState>();
+  private readonly clusterRoleStates = new Map<string, RoleState>();
   private readonly bindings = new Map<string, BindingState>();
   /** role key → binding key → binding */
   private readonly bindingsByRole = new Map<string, Map<string, BindingState>>();
@@ -95,6 +97,10 @@ export class ClusterStore implements ClusterSnapshot {
     return this.roles.get(roleKey(kind, namespace, name));
   }
 
+  clusterRoles(): Iterable<RoleState> {
+    return this.clusterRoleStates.values();
+  }
+
   bindingsOf(kind: RoleKind, namespace: string | undefined, name: string): readonly BindingState[] {
     const found = this.bindingsByRole.get(roleKey(kind, namespace, name));
     return found ? [...found.values()] : [];
@@ -141,15 +147,14 @@ export class ClusterStore implements ClusterSnapshot {
         return this.applyPolicy(namespace ?? 'default', name, present ? object : undefined);
       case 'Role':
       case 'ClusterRole': {
-        const role: RoleState = {
-          kind: object.kind,
-          namespace: object.kind === 'Role' ? (namespace ?? 'default') : undefined,
-          name,
-          grantsNetpolWrite: roleGrantsNetpolWrite(object),
-        };
+        const role = roleViewOf(object, object.kind, object.kind === 'Role' ? (namespace ?? 'default') : undefined, name);
         const key = roleKey(role.kind, role.namespace, name);
         if (present) this.roles.set(key, role);
         else this.roles.delete(key);
+        if (role.kind === 'ClusterRole') {
+          if (present) this.clusterRoleStates.set(name, role);
+          else this.clusterRoleStates.delete(name);
+        }
         return;
       }
       case 'RoleBinding':

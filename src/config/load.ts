@@ -10,7 +10,7 @@ import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleI
 
 export const CONFIG_SCHEMA = schema;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSpec = ajv.compile(schema);
 
 /** The network-policy APIs of Kubernetes sig-network, Cilium, Calico and Antrea (SPEC defaults). */
@@ -51,15 +51,8 @@ export function defaultSpec(): ConfigSpec {
     clusterScopedMode: 'warn',
     dryRun: false,
     exemptNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
-    provisioners: [
-      {
-        name: 'platform-team',
-        users: ['alice@example.com'],
-        groups: ['netpol-admins'],
-        serviceAccounts: ['gitops/argocd-application-controller'],
-        namespaces: ['*'],
-      },
-    ],
+    // nobody is provisioned until the operator names someone (SPEC: an empty config provisions nobody)
+    provisioners: [],
     cleanupAccounts: [
       'system:serviceaccount:kube-system:namespace-controller',
       'system:serviceaccount:kube-system:generic-garbage-collector',
@@ -91,6 +84,8 @@ function describe(error: ErrorObject): string {
     case 'pattern':
       return error.instancePath.includes('serviceAccounts')
         ? 'must be "namespace/name" of a ServiceAccount'
+        : error.instancePath.includes('trustedCidrs')
+        ? `"${String(error.data)}" is not a valid IPv4 or IPv6 CIDR`
         : error.instancePath.includes('policyResources')
         ? 'must be "group/resource" in lower case, e.g. "cilium.io/ciliumnetworkpolicies"'
         : 'must be a namespace name or glob (lowercase letters, digits, "-", "*", "?")';

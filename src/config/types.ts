@@ -9,6 +9,7 @@ export const RULE_IDS = [
   'netpol-provisioning',
   'rbac-netpol-grant',
   'pod-service-account',
+  'provisioned-identity',
   'namespace-default-deny',
   'namespace-mode-label',
   'netpol-trusted-cidrs',

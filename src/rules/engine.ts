@@ -17,10 +17,12 @@ function indexRules(rules: readonly Rule[]): Map<string, Rule[]> {
   for (const rule of rules) {
     for (const intercept of rule.intercepts) {
       for (const operation of intercept.operations) {
-        const key = `${intercept.group}/${intercept.kind}/${operation}`;
-        const list = index.get(key) ?? [];
-        list.push(rule);
-        index.set(key, list);
+        for (const sub of ['', ...(intercept.subResources ?? [])]) {
+          const key = `${intercept.group}/${intercept.kind}/${operation}${sub ? `/${sub}` : ''}`;
+          const list = index.get(key) ?? [];
+          list.push(rule);
+          index.set(key, list);
+        }
       }
     }
   }
@@ -34,11 +36,12 @@ export class Engine {
     this.index = indexRules(rules);
   }
 
-  /** Rules that would judge this request under this config (none for subresources and for updates
-   * that only let a deletion finish). */
+  /** Rules that would judge this request under this config (none for subresources a rule does not
+   * name, such as pods/status, and for updates that only let a deletion finish). */
   rulesFor(request: AdmissionRequest, config: Config, options: EngineOptions = {}): Rule[] {
-    if (request.subResource || onlyReleasesADeletion(request)) return [];
-    const candidates = this.index.get(`${request.kind.group}/${request.kind.kind}/${request.operation}`) ?? [];
+    if (onlyReleasesADeletion(request)) return [];
+    const sub = typeof request.subResource === 'string' && request.subResource !== '' ? `/${request.subResource}` : request.subResource ? '/?' : '';
+    const candidates = this.index.get(`${request.kind.group}/${request.kind.kind}/${request.operation}${sub}`) ?? [];
     return candidates.filter((rule) => config.rules[rule.id] && !options.skip?.has(rule.id));
   }
 

@@ -5,6 +5,9 @@
 // disabled, so relabelling them never loosens anything.
 // Allowed: the namespace stays as strict or becomes stricter (open to anyone), or the requester is
 // provisioned for that namespace. Order: disabled < audit < warn < enforce.
+// A loosening is judged in the stricter of the mode before the change and clusterScopedMode: an
+// enforce namespace cannot be switched off by the unprovisioned while clusterScopedMode only warns.
+// Also judges UPDATEs of the namespaces/status subresource, which can carry label changes too.
 import type { UserInfo } from '../admission/types.js';
 import { asString, isRecord, labelsOf, metaOf } from '../cluster/objects.js';
 import { MODE_LABEL, namespaceMode, strictness } from '../config/modes.js';
@@ -16,9 +19,10 @@ import type { Rule, Violation } from './types.js';
 export const namespaceModeLabel: Rule = {
   id: 'namespace-mode-label',
   summary: `Only provisioned accounts may make a namespace less strict through the ${MODE_LABEL} label.`,
-  intercepts: [{ group: '', kind: 'Namespace', operations: ['CREATE', 'UPDATE'] }],
+  intercepts: [{ group: '', kind: 'Namespace', operations: ['CREATE', 'UPDATE'], subResources: ['status'] }],
   needs: ['Namespace'],
   judgesRequester: true,
+  judgesInOwnModes: true,
   evaluate({ request, snapshot, config }): Violation[] {
     const object = request.object;
     if (!isRecord(object)) return [];
@@ -50,6 +54,7 @@ export const namespaceModeLabel: Rule = {
     return [
       {
         rule: 'namespace-mode-label',
+        mode: strictness(before) > strictness(config.clusterScopedMode) ? before : config.clusterScopedMode,
         message:
           `${describeRequester(user)} is not provisioned for namespace "${name}" and may not loosen it from ${before} to ${after} ` +
           `(Namespace "${name}", ${action}). Ask a provisioner for "${name}"${who} to change the label, ` +

@@ -4,6 +4,7 @@ import type { Rule } from './types.js';
 import { netpolProvisioning } from './netpol-provisioning.js';
 import { rbacNetpolGrant } from './rbac-netpol-grant.js';
 import { podServiceAccount } from './pod-service-account.js';
+import { provisionedIdentity } from './provisioned-identity.js';
 import { namespaceDefaultDeny } from './namespace-default-deny.js';
 import { namespaceModeLabel } from './namespace-mode-label.js';
 import { netpolTrustedCidrs } from './netpol-trusted-cidrs.js';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = checkRegistry([
   netpolProvisioning,
   rbacNetpolGrant,
   podServiceAccount,
+  provisionedIdentity,
   namespaceDefaultDeny,
   namespaceModeLabel,
   netpolTrustedCidrs,

@@ -9,6 +9,8 @@ export interface Intercept {
   group: string;
   kind: string;
   operations: readonly Operation[];
+  /** subresources judged as well (requests for any other subresource are allowed untouched) */
+  subResources?: readonly string[];
 }
 
 /**
@@ -17,7 +19,12 @@ export interface Intercept {
  */
 export type Absence =
   | { kind: 'DefaultDenyPolicy'; namespace: string }
-  | { kind: 'Role'; namespace: string | undefined; roleKind: 'Role' | 'ClusterRole'; name: string };
+  | { kind: 'Role'; namespace: string | undefined; roleKind: 'Role' | 'ClusterRole'; name: string }
+  /**
+   * No binding beyond the cache's holds this role (a ClusterRole: nor the aggregated ClusterRoles
+   * it feeds): an allowed role change that adds a grant rests on it. Confirmed by listing bindings.
+   */
+  | { kind: 'RoleBindings'; roleKind: 'Role' | 'ClusterRole'; namespace: string | undefined; name: string };
 
 export interface Violation {
   rule: RuleId;

@@ -12,7 +12,10 @@ import { allowFrom, binding, denyAll, namespace, pod, role } from '../support/ku
 
 const dir = mkdtempSync(join(tmpdir(), 'netguard-audit-'));
 const configFile = join(dir, 'config.yaml');
-writeFileSync(configFile, stringify({ defaultMode: 'disabled', trustedCidrs: ['10.0.0.0/8'] }));
+writeFileSync(
+  configFile,
+  stringify({ defaultMode: 'disabled', trustedCidrs: ['10.0.0.0/8'], provisioners: [{ name: 'platform-team', users: ['alice@example.com'] }] }),
+);
 
 /** One violation of each auditable rule, plus objects the audit must skip or pass. */
 const VIOLATING: KubeObject[] = [
@@ -107,7 +110,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
       expect(lines.some((l) => new RegExp(`^${rule}\\s+${kind}\\s+${ns ?? '-'}\\s+${name}\\s+\\S`).test(l!)), `${rule} ${kind} ${name}`).toBe(true);
     }
     expect(lines.filter((l) => /^(pod-service-account|namespace-default-deny|rbac-netpol-grant|netpol-trusted-cidrs)\s/.test(l))).toHaveLength(EXPECTED.length);
-    expect(stdout).toMatch(/Not audited: netpol-provisioning, namespace-mode-label — they judge who makes a request/);
+    expect(stdout).toMatch(/Not audited: netpol-provisioning, provisioned-identity, namespace-mode-label — they judge who makes a request/);
     expect(stdout).toMatch(/Skipped: 1 namespace exempt \(kube-system\); 1 namespace with mode disabled \(legacy\)/);
   });
 
@@ -123,7 +126,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     expect(report.violations.find((v) => v.kind === 'Namespace')?.message).toMatch(
       /^namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress \(any new Pod in namespace "shop"\)\. Create one/,
     );
-    expect(report.notAudited.map((n) => n.rule)).toEqual(['netpol-provisioning', 'namespace-mode-label']);
+    expect(report.notAudited.map((n) => n.rule)).toEqual(['netpol-provisioning', 'provisioned-identity', 'namespace-mode-label']);
     expect(report.skipped).toMatchObject({ exemptNamespaces: ['kube-system'], disabledNamespaces: ['legacy'] });
     expect(report.summary.violations).toBe(5);
   });
@@ -132,7 +135,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     api.seed(VIOLATING);
     const { code, stdout } = await capture(() => runAudit({ config: configFile, kubeconfig, output: 'policyreport' }));
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^# .*\n# Not audited: netpol-provisioning, namespace-mode-label/);
+    expect(stdout).toMatch(/^# .*\n# Not audited: netpol-provisioning, provisioned-identity, namespace-mode-label/);
     const documents = parseAllDocuments(stdout).map((d) => {
       expect(d.errors).toEqual([]);
       return d.toJS() as {
@@ -147,7 +150,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     for (const doc of documents) {
       expect(doc.apiVersion).toBe('wgpolicyk8s.io/v1alpha2');
       expect(doc.summary).toEqual({ pass: 0, fail: doc.results.filter((r) => r.result === 'fail').length, warn: 0, error: 0, skip: 0 });
-      expect(doc.metadata.annotations['netguard.io/not-audited']).toBe('netpol-provisioning,namespace-mode-label');
+      expect(doc.metadata.annotations['netguard.io/not-audited']).toBe('netpol-provisioning,provisioned-identity,namespace-mode-label');
       for (const result of doc.results) {
         expect(result).toMatchObject({ policy: 'netguard', result: 'fail', source: 'netguard', scored: true });
         expect(result.message.length).toBeGreaterThan(20);
@@ -166,7 +169,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     const { code, stdout } = await capture(() => runAudit({ config: configFile, kubeconfig, output: 'table' }));
     expect(code).toBe(0);
     expect(stdout).toMatch(/^No violations found\./);
-    expect(stdout).toMatch(/Not audited: netpol-provisioning, namespace-mode-label/);
+    expect(stdout).toMatch(/Not audited: netpol-provisioning, provisioned-identity, namespace-mode-label/);
   });
 
   it('pages through pods with limit/continue', async () => {

@@ -35,6 +35,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   },
   'namespaces.netguard.io': {
     '/namespaces': CREATE_UPDATE,
+    '/namespaces/status': CREATE_UPDATE,
   },
 };
 const NAMESPACED_ENTRIES = ['networkpolicies.netguard.io', 'rbac.netguard.io', 'pods.netguard.io', 'workloads.netguard.io'];
@@ -98,10 +99,10 @@ describe.each(HELMS)('$name', (helm) => {
       }
     });
 
-    it('never matches subresources or wildcards', () => {
+    it('never matches subresources (but namespaces/status, which can relabel) or wildcards', () => {
       for (const webhook of webhooksOf(rendered)) {
         for (const rule of webhook['rules'] as Array<Record<string, string[]>>) {
-          expect(rule['resources']!.filter((r) => r.includes('/') || r === '*')).toEqual([]);
+          expect(rule['resources']!.filter((r) => (r.includes('/') && r !== 'namespaces/status') || r === '*')).toEqual([]);
           expect(rule['apiGroups']).not.toContain('*');
           expect(rule['operations']).not.toContain('*');
         }
@@ -183,12 +184,12 @@ describe.each(HELMS)('$name', (helm) => {
         namespace: 'guard',
         values: { mode: 'cluster-wide', config: { exemptNamespaces: ['kube-system', 'legacy', 'sandbox-*', 'tmp?'] } },
       });
-      for (const webhook of webhooksOf(rendered)) expect(notInNames(webhook)).toEqual(['guard', 'kube-system', 'legacy']);
+      for (const webhook of webhooksOf(rendered)) expect(notInNames(webhook)).toEqual(['guard', 'kube-node-lease', 'kube-public', 'kube-system', 'legacy']);
     });
 
-    it('still excludes the release namespace when nothing is exempt', () => {
+    it('still excludes the release namespace and the control plane namespaces when nothing is exempt', () => {
       const rendered = render(helm, { values: { mode: 'cluster-wide', config: { exemptNamespaces: [] } } });
-      for (const webhook of webhooksOf(rendered)) expect(notInNames(webhook)).toEqual([NAMESPACE]);
+      for (const webhook of webhooksOf(rendered)) expect(notInNames(webhook)).toEqual([...DEFAULT_EXEMPT, NAMESPACE].sort());
     });
   });
 

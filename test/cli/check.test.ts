@@ -89,7 +89,7 @@ describe.concurrent('netguard check', () => {
     it('without --as skips them and says so (text)', async () => {
       const r = await check(cwd, 'manifests');
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^skipped rules: netpol-provisioning, namespace-mode-label \(they judge the requester; run check with --as USER/m);
+      expect(r.stdout).toMatch(/^skipped rules: netpol-provisioning, provisioned-identity, namespace-mode-label \(they judge the requester; run check with --as USER/m);
     });
 
     it('without --as lists them with the reason (json)', async () => {
@@ -97,7 +97,7 @@ describe.concurrent('netguard check', () => {
       expect(r.code).toBe(0);
       const report = json(r.stdout);
       expect(report.requester).toBeNull();
-      expect(report.skippedRules.map((s) => s.rule)).toEqual(['netpol-provisioning', 'namespace-mode-label']);
+      expect(report.skippedRules.map((s) => s.rule)).toEqual(['netpol-provisioning', 'provisioned-identity', 'namespace-mode-label']);
       expect(report.skippedRules[0]!.reason).toContain('--as');
     });
 
@@ -130,7 +130,7 @@ describe.concurrent('netguard check', () => {
     });
 
     it('a rule switched off in the config is not reported as skipped', async () => {
-      const off = tree({ 'shop.yaml': SHOP }, `${CONFIG}\nrules:\n  namespace-mode-label: false\n`);
+      const off = tree({ 'shop.yaml': SHOP }, `${CONFIG}\nrules:\n  namespace-mode-label: false\n  provisioned-identity: false\n`);
       expect(json((await check(off, '--output', 'json', 'manifests')).stdout).skippedRules.map((s) => s.rule)).toEqual(['netpol-provisioning']);
     });
   });

@@ -75,13 +75,36 @@ describe('serve --kubeconfig (live cluster state)', () => {
     const answer = await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(request)) });
     const response = answer.json().response;
     expect(response.allowed).toBe(false);
-    expect(response.status.message).toMatch(/^rbac-netpol-grant: User "bob@example.com" would get NetworkPolicy write/);
+    expect(response.status.message).toMatch(/^rbac-netpol-grant: User "bob@example.com" would get network-policy write/);
     expect(api.countRequests('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles/fresh-writer', 'get')).toBe(gets + 1);
 
     // a role that really does not exist yet: the binding is allowed (the Role CREATE is judged later)
     const later = makeRequest(binding('shop', 'early', { kind: 'Role', name: 'not-yet' }, [{ kind: 'User', name: 'bob@example.com' }]));
     const allowed = await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(later)) });
     expect(allowed.json().response.allowed).toBe(true);
+  });
+
+  it('a role that gains a grant lists its bindings live first: a binding the cache has not seen yet refuses it', async () => {
+    // the binding exists in the API server, but its watch event has not reached the cache
+    api.add(binding('shop', 'quiet', { kind: 'Role', name: 'quiet-role' }, [{ kind: 'User', name: 'bob@example.com' }]), { silent: true });
+    api.add(binding(undefined, 'quiet-cluster', { kind: 'ClusterRole', name: 'quiet-cluster-role' }, [{ kind: 'Group', name: 'devs' }]), { silent: true });
+    const post = async (object: ReturnType<typeof role>) =>
+      (await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(makeRequest(object))) })).json().response;
+
+    const namespaced = await post(role('shop', 'quiet-role', true));
+    expect(namespaced.allowed).toBe(false);
+    expect(namespaced.status.message).toMatch(/^rbac-netpol-grant: Role "shop\/quiet-role" grants network-policy write .*RoleBinding "shop\/quiet" → User "bob@example.com"/);
+    expect(api.countRequests('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings', 'list')).toBeGreaterThan(0);
+
+    // a ClusterRole: every RoleBinding and ClusterRoleBinding is listed (clusterScopedMode is warn: a warning)
+    const cluster = await post(role(undefined, 'quiet-cluster-role', true));
+    expect(cluster.allowed).toBe(true);
+    expect(cluster.warnings?.join(' ')).toMatch(/ClusterRoleBinding "quiet-cluster" → Group "devs"/);
+
+    // a role change that adds nothing reads nothing
+    const lists = api.countRequests('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings', 'list');
+    expect((await post(role('shop', 'plain-role', false))).allowed).toBe(true);
+    expect(api.countRequests('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings', 'list')).toBe(lists);
   });
 
   it('judges a namespace created a moment ago (not yet in the cache) by its live labels', async () => {

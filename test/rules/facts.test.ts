@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDenyDirections, isTerminating, roleGrantsNetpolWrite, ruleGrantsNetpolWrite, subjectsOf } from '../../src/cluster/facts.js';
+import { defaultDenyDirections, isTerminating, subjectsOf } from '../../src/cluster/facts.js';
 import type { KubeObject } from '../../src/cluster/objects.js';
 import { ClusterStore, effectiveServiceAccount } from '../../src/cluster/store.js';
 import type { Direction } from '../../src/config/types.js';
@@ -42,48 +42,6 @@ describe('defaultDenyDirections', () => {
     expect(defaultDenyDirections(g)).toEqual([]);
     expect(() => defaultDenyDirections({ spec: g })).not.toThrow();
     expect(() => defaultDenyDirections({ spec: { podSelector: {}, policyTypes: g, ingress: g, egress: g } })).not.toThrow();
-  });
-});
-
-describe('roleGrantsNetpolWrite', () => {
-  const rule = (apiGroups: unknown, resources: unknown, verbs: unknown, extra: Record<string, unknown> = {}) => ({ apiGroups, resources, verbs, ...extra });
-
-  it.each<[string, unknown, boolean]>([
-    ['exact', rule(['networking.k8s.io'], ['networkpolicies'], ['create']), true],
-    ['apiGroups *', rule(['*'], ['networkpolicies'], ['update']), true],
-    ['resources *', rule(['networking.k8s.io'], ['*'], ['patch']), true],
-    ['verbs *', rule(['networking.k8s.io'], ['networkpolicies'], ['*']), true],
-    ['all wildcards', rule(['*'], ['*'], ['*']), true],
-    ['delete', rule(['networking.k8s.io'], ['networkpolicies'], ['delete']), true],
-    ['deletecollection', rule(['networking.k8s.io'], ['networkpolicies'], ['deletecollection']), true],
-    ['one write verb among reads', rule(['networking.k8s.io'], ['networkpolicies'], ['get', 'list', 'patch']), true],
-    ['resourceNames still grant', rule(['networking.k8s.io'], ['networkpolicies'], ['update'], { resourceNames: ['a'] }), true],
-    ['read-only verbs', rule(['networking.k8s.io'], ['networkpolicies'], ['get', 'list', 'watch']), false],
-    ['other group', rule(['extensions'], ['networkpolicies'], ['*']), false],
-    ['core group', rule([''], ['*'], ['*']), false],
-    ['other resource', rule(['networking.k8s.io'], ['ingresses'], ['*']), false],
-    ['status subresource only', rule(['networking.k8s.io'], ['networkpolicies/status'], ['update']), false],
-    ['nonResourceURLs', { nonResourceURLs: ['*'], verbs: ['*'] }, false],
-    ['nonResourceURLs mixed with resources never grants', rule(['*'], ['*'], ['*'], { nonResourceURLs: ['/healthz'] }), false],
-    ['verbs not a list', rule(['*'], ['*'], '*'), false],
-    ['missing apiGroups', { resources: ['*'], verbs: ['*'] }, false],
-    ['not an object', 'x', false],
-  ])('rule: %s', (_name, policyRule, grants) => {
-    expect(ruleGrantsNetpolWrite(policyRule)).toBe(grants);
-    expect(roleGrantsNetpolWrite({ kind: 'Role', rules: [policyRule] })).toBe(grants);
-  });
-
-  it.each<[string, unknown, boolean]>([
-    ['built-in admin with no rules', { kind: 'ClusterRole', metadata: { name: 'admin' } }, true],
-    ['built-in edit', { kind: 'ClusterRole', metadata: { name: 'edit' }, rules: [] }, true],
-    ['built-in cluster-admin', { kind: 'ClusterRole', metadata: { name: 'cluster-admin' } }, true],
-    ['view is not a writer', { kind: 'ClusterRole', metadata: { name: 'view' } }, false],
-    ['a Role named admin is not the built-in', { kind: 'Role', metadata: { name: 'admin', namespace: 'x' } }, false],
-    ['rules not a list', { kind: 'Role', rules: 'x' }, false],
-    ['a grant among other rules', { kind: 'Role', rules: [null, 5, { apiGroups: ['*'], resources: ['*'], verbs: ['create'] }] }, true],
-    ['null', null, false],
-  ])('role: %s', (_name, r, grants) => {
-    expect(roleGrantsNetpolWrite(r)).toBe(grants);
   });
 });
 
@@ -164,11 +122,11 @@ describe('ClusterStore incremental updates', () => {
     expect(s.namespace('a')).toBeUndefined();
   });
 
-  it('roles: replacing a role updates whether it grants write', () => {
+  it('roles: replacing a role replaces its rules', () => {
     const s = store(role('Role', 'a', 'r', []));
-    expect(s.role('Role', 'a', 'r')?.grantsNetpolWrite).toBe(false);
+    expect(s.role('Role', 'a', 'r')?.rules).toEqual([]);
     s.upsert(role('Role', 'a', 'r', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]));
-    expect(s.role('Role', 'a', 'r')?.grantsNetpolWrite).toBe(true);
+    expect(s.role('Role', 'a', 'r')?.rules).toEqual([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'], resourceNames: [], index: 0 }]);
     expect(s.role('Role', 'b', 'r')).toBeUndefined();
     expect(s.role('ClusterRole', undefined, 'r')).toBeUndefined();
     s.remove(role('Role', 'a', 'r', []));

@@ -254,6 +254,7 @@ function emptySnapshot(): ClusterSnapshot {
     namespace: () => undefined,
     denyPolicies: () => new Set(),
     role: () => undefined,
+    clusterRoles: () => [],
     bindingsOf: () => [],
     pods: () => undefined,
   };

@@ -18,7 +18,20 @@ describe('namespace-mode-label', () => {
   it('declares what it judges', () => {
     expect(rule.judgesRequester).toBe(true);
     expect(rule.needs).toEqual(['Namespace']);
-    expect(rule.intercepts).toEqual([{ group: '', kind: 'Namespace', operations: ['CREATE', 'UPDATE'] }]);
+    expect(rule.judgesInOwnModes).toBe(true);
+    expect(rule.intercepts).toEqual([{ group: '', kind: 'Namespace', operations: ['CREATE', 'UPDATE'], subResources: ['status'] }]);
+  });
+
+  it.each<[string, string, Mode, Mode]>([
+    ['an enforce namespace is loosened in enforce while clusterScopedMode only warns', 'enforce', 'warn', 'enforce'],
+    ['a warn namespace is loosened in clusterScopedMode when that is stricter', 'warn', 'enforce', 'enforce'],
+    ['an audit namespace is loosened in warn when clusterScopedMode says so', 'audit', 'warn', 'warn'],
+    ['clusterScopedMode disabled still leaves an enforce namespace guarded', 'enforce', 'disabled', 'enforce'],
+  ])('%s', (_name, before, clusterScopedMode, judgedIn) => {
+    const object = namespace('shop', { 'netguard.io/mode': 'disabled' });
+    const oldObject = namespace('shop', { 'netguard.io/mode': before });
+    const [v] = run(rule, request(object, { operation: 'UPDATE', oldObject, user: BOB }), store(), config({ clusterScopedMode }));
+    expect(v?.mode).toBe(judgedIn);
   });
 
   // name, before (label value, undefined = no label, 'CREATE'), after, requester, defaultMode, allowed

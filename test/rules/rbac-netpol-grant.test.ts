@@ -7,6 +7,7 @@ import {
   deepFreeze,
   GARBAGE,
   group,
+  namespace,
   request,
   role,
   run,
@@ -46,6 +47,7 @@ const crb = (roleName: string, subjects: unknown[]) => binding('ClusterRoleBindi
 describe('rbac-netpol-grant: bindings', () => {
   it('declares what it judges', () => {
     expect(rule.needs).toEqual(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+    expect(rule.judgesInOwnModes).toBe(true);
     expect(rule.intercepts.map((i) => `${i.group}/${i.kind}:${i.operations.join(',')}`)).toEqual([
       'rbac.authorization.k8s.io/RoleBinding:CREATE,UPDATE',
       'rbac.authorization.k8s.io/ClusterRoleBinding:CREATE,UPDATE',
@@ -103,9 +105,10 @@ describe('rbac-netpol-grant: bindings', () => {
     const found = run(rule, request(object), snapshot);
     expect(found).toHaveLength(1);
     expect(found[0]?.message).toBe(
-      'User "bob", Group "devs", ServiceAccount "shop/web" would get NetworkPolicy write without being provisioned for namespace "shop" ' +
-        '(RoleBinding "shop/b" binds Role "shop/writer", which grants it). Bind a role without NetworkPolicy write ' +
-        '(no create/update/patch/delete/deletecollection on networking.k8s.io networkpolicies; not the built-in admin, edit or cluster-admin), ' +
+      'User "bob", Group "devs", ServiceAccount "shop/web" would get network-policy write without being provisioned for namespace "shop" ' +
+        '(RoleBinding "shop/b" binds Role "shop/writer", which grants it through write: create, update, patch, delete on networking.k8s.io/networkpolicies (rules[0])). ' +
+        'Bind a role without network-policy write (no write verbs on policy resources; no impersonate, serviceaccounts/token, ' +
+        'pods/exec, pods/attach, pods/portforward or secrets reaching a provisioned identity; not the built-in admin, edit or cluster-admin), ' +
         'or add the subjects to a provisioner (provisioners[].users, .groups, .serviceAccounts) whose namespaces matches "shop".',
     );
   });
@@ -113,12 +116,14 @@ describe('rbac-netpol-grant: bindings', () => {
   it('names at most 10 subjects and counts the rest', () => {
     const many = Array.from({ length: 25 }, (_, i) => user(`dev-${String(i).padStart(2, '0')}`));
     const [v] = run(rule, request(rb('Role', 'writer', many)), snapshot);
-    expect(v?.message).toMatch(/^User "dev-00", .*, User "dev-09" and 15 more would get NetworkPolicy write/);
+    expect(v?.message).toMatch(/^User "dev-00", .*, User "dev-09" and 15 more would get network-policy write/);
   });
 
   it('tells a ClusterRoleBinding it needs a "*" provisioner', () => {
     const [v] = run(rule, request(crb('cluster-admin', [user('carol@example.com')])), snapshot);
-    expect(v?.message).toContain('without being provisioned cluster-wide (ClusterRoleBinding "b" binds ClusterRole "cluster-admin" (built-in)');
+    expect(v?.message).toContain(
+      'without being provisioned cluster-wide (ClusterRoleBinding "b" binds ClusterRole "cluster-admin", which grants it through write: as Kubernetes ships it (built-in ClusterRole "cluster-admin"))',
+    );
     expect(v?.message).toContain('whose namespaces holds "*"');
   });
 
@@ -129,7 +134,11 @@ describe('rbac-netpol-grant: bindings', () => {
 });
 
 describe('rbac-netpol-grant: roles', () => {
+  // enforced namespaces, and ClusterRoleBindings judged in enforce too: one violation per change
+  const enforced = config({ clusterScopedMode: 'enforce' });
   const bound = store(
+    namespace('shop', { 'netguard.io/mode': 'enforce' }),
+    namespace('team-a', { 'netguard.io/mode': 'enforce' }),
     role('Role', 'shop', 'operator', [READ]),
     binding('RoleBinding', 'shop', 'ops', { kind: 'Role', name: 'operator' }, [user('bob'), user('alice@example.com')]),
     binding('RoleBinding', 'shop', 'future', { kind: 'Role', name: 'future' }, [user('bob'), serviceAccount('web')]),
@@ -159,18 +168,20 @@ describe('rbac-netpol-grant: roles', () => {
     const operation = oldObject || _name.startsWith('UPDATE') ? 'UPDATE' : 'CREATE';
     const req = request(object, { operation, ...(oldObject ? { oldObject } : {}) });
     if (operation === 'UPDATE' && !oldObject) req.oldObject = null;
-    const found = run(rule, req, bound);
+    const found = run(rule, req, bound, enforced);
     expect(found).toHaveLength(allowed ? 0 : 1);
     for (const v of found) expect(wellFormed(v)).toBe(true);
   });
 
   it('lists each binding with its own scope, in a stable order', () => {
-    const [v] = run(rule, request(role('ClusterRole', undefined, 'shared', [WRITE])), bound);
+    const [v] = run(rule, request(role('ClusterRole', undefined, 'shared', [WRITE])), bound, enforced);
+    expect(v?.mode).toBe('enforce');
     expect(v?.message).toBe(
-      'ClusterRole "shared" grants NetworkPolicy write and is bound to subjects that are not provisioned ' +
+      'ClusterRole "shared" grants network-policy write through write: create, update, patch, delete on networking.k8s.io/networkpolicies (rules[0]) ' +
+        'and is bound to subjects that are not provisioned ' +
         '(ClusterRoleBinding "devs" → Group "devs" (not provisioned cluster-wide); ' +
         'RoleBinding "shop/lead" → User "carol@example.com" (not provisioned for namespace "shop")). ' +
-        'Leave networkpolicies write verbs out of this role, or bind it only to provisioned subjects, ' +
+        'Leave these rules out of the role, or bind it only to provisioned subjects, ' +
         'or add the subjects to a provisioner (provisioners[].users, .groups, .serviceAccounts) whose namespaces matches "shop", ' +
         'or whose namespaces holds "*" (a ClusterRoleBinding needs a cluster-wide provisioner).',
     );
@@ -178,10 +189,29 @@ describe('rbac-netpol-grant: roles', () => {
 
   it('says "now grants" on an UPDATE and names ServiceAccounts with their namespace', () => {
     const [update] = run(rule, request(role('Role', 'shop', 'operator', [WRITE]), { operation: 'UPDATE', oldObject: role('Role', 'shop', 'operator', []) }), bound);
-    expect(update?.message).toContain('Role "shop/operator" now grants NetworkPolicy write');
+    expect(update?.message).toContain('Role "shop/operator" now grants network-policy write');
     expect(update?.message).toContain('RoleBinding "shop/ops" → User "bob" (not provisioned for namespace "shop")');
     const [create] = run(rule, request(role('Role', 'shop', 'future', [WRITE])), bound);
     expect(create?.message).toContain('RoleBinding "shop/future" → User "bob", ServiceAccount "shop/web"');
+  });
+
+  it('judges each binding in its own namespace mode: one violation per mode', () => {
+    const split = store(
+      namespace('shop', { 'netguard.io/mode': 'warn' }),
+      namespace('team-a', { 'netguard.io/mode': 'enforce' }),
+      namespace('sandbox', { 'netguard.io/mode': 'disabled' }),
+      binding('RoleBinding', 'shop', 'a', { kind: 'ClusterRole', name: 'shared' }, [user('bob')]),
+      binding('RoleBinding', 'team-a', 'b', { kind: 'ClusterRole', name: 'shared' }, [user('dave')]),
+      binding('RoleBinding', 'sandbox', 'c', { kind: 'ClusterRole', name: 'shared' }, [user('erin')]),
+      binding('RoleBinding', 'kube-system', 'd', { kind: 'ClusterRole', name: 'shared' }, [user('frank')]),
+      binding('ClusterRoleBinding', undefined, 'e', { kind: 'ClusterRole', name: 'shared' }, [user('gina')]),
+    );
+    const found = run(rule, request(role('ClusterRole', undefined, 'shared', [WRITE])), split, config({ clusterScopedMode: 'audit' }));
+    expect(found.map((v) => [v.mode, v.message.match(/User "\w+"/g)])).toEqual([
+      ['audit', ['User "gina"']],
+      ['warn', ['User "bob"']],
+      ['enforce', ['User "dave"']],
+    ]);
   });
 
   it('built-in ClusterRole names grant even with empty rules', () => {
@@ -227,7 +257,9 @@ describe('rbac-netpol-grant: what an allowed binding rests on', () => {
     ['a ClusterRole the cache holds', binding('RoleBinding', 'team-a', 'b', { kind: 'ClusterRole', name: 'known-cluster' }, [user('bob')]), []],
     ['a built-in writer, judged without the cache', binding('RoleBinding', 'team-a', 'b', { kind: 'ClusterRole', name: 'edit' }, [user('bob')]), []],
     ['a roleRef without a name', binding('RoleBinding', 'team-a', 'b', { kind: 'Role', name: '' }, [user('bob')]), []],
-    ['a Role, not a binding', role('Role', 'team-a', 'fresh', [WRITE]), []],
+    ['a Role that grants nothing', role('Role', 'team-a', 'fresh', [READ]), []],
+    ['a Role that adds a grant: its bindings are listed live', role('Role', 'team-a', 'fresh', [WRITE]), [{ kind: 'RoleBindings', roleKind: 'Role', namespace: 'team-a', name: 'fresh' }]],
+    ['a ClusterRole that adds a grant', role('ClusterRole', undefined, 'fresh', [WRITE]), [{ kind: 'RoleBindings', roleKind: 'ClusterRole', namespace: undefined, name: 'fresh' }]],
   ])('%s', (_name, object, expected) => {
     expect(assumed(object)).toEqual(expected);
   });

@@ -25,6 +25,7 @@ describe('fixture suites', () => {
           expect(denying).toEqual([]);
           expect(warnings.length).toBeGreaterThan(0);
         }
+        if (c.judgedIn) expect(denying.map((v) => v.mode)).toEqual(denying.map(() => c.judgedIn));
         const text = found.map(formatViolation).join('\n');
         for (const part of c.messageIncludes) expect(text).toContain(part);
       });

@@ -16,6 +16,7 @@
 //       config: {...}              # merged over the suite's config
 //       expect: allowed | violation | warning
 //       messageIncludes: ["..."]   # substrings of the violation message
+//       judgedIn: warn             # the mode the violations carry (Violation.mode)
 //       filedUnder: <rule-id>      # the id the finding carries, when another rule's (default: the suite's)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import type { KubeObject } from '../../src/cluster/objects.js';
 import { loadStaticState } from '../../src/cluster/static.js';
 import type { ClusterStore } from '../../src/cluster/store.js';
 import { compileConfig } from '../../src/config/load.js';
-import type { Config, RuleId } from '../../src/config/types.js';
+import type { Config, Mode, RuleId } from '../../src/config/types.js';
 import { makeRequest } from './requests.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
@@ -43,6 +44,7 @@ interface RawCase {
   expect: 'allowed' | 'violation' | 'warning';
   messageIncludes?: string[];
   filedUnder?: RuleId;
+  judgedIn?: Mode;
 }
 
 interface RawSuite {
@@ -60,6 +62,7 @@ export interface SuiteCase {
   config: Config;
   expect: RawCase['expect'];
   messageIncludes: string[];
+  judgedIn?: Mode;
 }
 
 function objectFrom(dir: string, ref: string | KubeObject | undefined): KubeObject | undefined {
@@ -89,6 +92,7 @@ export function loadSuite(rule: string): SuiteCase[] {
       config: compileConfig({ ...suite.config, ...c.config }, `${rule}/suite.yaml`),
       expect: c.expect,
       messageIncludes: c.messageIncludes ?? [],
+      ...(c.judgedIn ? { judgedIn: c.judgedIn } : {}),
     };
   });
 }

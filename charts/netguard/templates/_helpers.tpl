@@ -79,28 +79,31 @@ Returns a dict as JSON: {"networkpolicies": bool, "rbac": bool, ...}.
 {{- $provisioning := include "netguard.ruleOn" (list . "netpol-provisioning") }}
 {{- $grant := include "netguard.ruleOn" (list . "rbac-netpol-grant") }}
 {{- $sa := include "netguard.ruleOn" (list . "pod-service-account") }}
+{{- $identity := include "netguard.ruleOn" (list . "provisioned-identity") }}
 {{- $deny := include "netguard.ruleOn" (list . "namespace-default-deny") }}
 {{- $label := include "netguard.ruleOn" (list . "namespace-mode-label") }}
 {{- $cidrs := include "netguard.ruleOn" (list . "netpol-trusted-cidrs") }}
 {{- dict
     "networkpolicies" (or $provisioning $deny $cidrs | empty | not)
     "rbac" ($grant | empty | not)
-    "pods" (or $sa $deny | empty | not)
-    "workloads" (or $sa $deny | empty | not)
+    "pods" (or $sa $identity $deny | empty | not)
+    "workloads" (or $sa $identity $deny | empty | not)
     "namespaces" (or $label $deny | empty | not)
   | toJson }}
 {{- end }}
 
 {{/*
 Namespaces the API server never sends to netguard: the release namespace (netguard must always be
-able to restart itself) and the literal names in config.exemptNamespaces. Glob entries ("team-*")
-cannot be written as a label selector; the server treats them as disabled. Returns a JSON list.
+able to restart itself), kube-system, kube-public and kube-node-lease (a webhook with failurePolicy
+Fail in front of the control plane's own namespaces can lock a cluster; they are always here, even
+when config.exemptNamespaces is overridden without them), and the literal names in
+config.exemptNamespaces. Glob entries ("team-*") cannot be written as a label selector; the server
+treats them as disabled. Returns a JSON list.
 */}}
 {{- define "netguard.excludedNamespaces" -}}
 {{- $config := .Values.config | default dict }}
-{{- $exempt := list "kube-system" "kube-public" "kube-node-lease" }}
-{{- if hasKey $config "exemptNamespaces" }}{{ $exempt = $config.exemptNamespaces }}{{ end }}
-{{- $names := list .Release.Namespace }}
+{{- $exempt := $config.exemptNamespaces | default list }}
+{{- $names := list .Release.Namespace "kube-system" "kube-public" "kube-node-lease" }}
 {{- range $exempt }}
 {{- if not (or (contains "*" .) (contains "?" .)) }}
 {{- $names = append $names . }}

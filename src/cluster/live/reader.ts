@@ -7,7 +7,7 @@ import type { Absence } from '../../rules/types.js';
 import { annotationOf, asString, isRecord, metaOf } from '../objects.js';
 import type { NamespaceState, PodListing, PodState } from '../snapshot.js';
 import type { LiveReader, PodListLimits } from '../source.js';
-import { effectiveServiceAccount } from '../store.js';
+import { effectiveServiceAccount, type StoredKind } from '../store.js';
 import { isNotFound, type KubeClient } from './http.js';
 import { listPages, PAGE_SIZE } from './paging.js';
 import { RESOURCES } from './resources.js';
@@ -36,14 +36,22 @@ export class LiveReads implements LiveReader {
   async confirm(absences: readonly Absence[]): Promise<{ reachable: boolean; error?: string }> {
     const unique = new Map<string, Absence>();
     for (const absence of absences) {
-      const key = absence.kind === 'DefaultDenyPolicy' ? `deny/${absence.namespace}` : `${absence.roleKind}/${absence.namespace ?? ''}/${absence.name}`;
+      const key =
+        absence.kind === 'DefaultDenyPolicy' ? `deny/${absence.namespace}` : `${absence.kind}/${absence.roleKind}/${absence.namespace ?? ''}/${absence.name}`;
       unique.set(key, absence);
     }
     const signal = AbortSignal.timeout(this.timeoutMs);
     const results = await Promise.allSettled(
-      [...unique.values()].map((absence) =>
-        absence.kind === 'DefaultDenyPolicy' ? this.confirmPolicies(absence.namespace, signal) : this.confirmRole(absence, signal),
-      ),
+      [...unique.values()].map((absence) => {
+        switch (absence.kind) {
+          case 'DefaultDenyPolicy':
+            return this.confirmPolicies(absence.namespace, signal);
+          case 'Role':
+            return this.confirmRole(absence, signal);
+          case 'RoleBindings':
+            return this.listBindings(absence, signal);
+        }
+      }),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (!failed) return { reachable: true };
@@ -128,6 +136,30 @@ export class LiveReads implements LiveReader {
       if (!isNotFound(error)) throw error;
       writer.drop(absence.roleKind, namespace, absence.name);
     }
+  }
+
+  /**
+   * The bindings that could hold a role, listed live into the store: a Role's RoleBindings in its
+   * namespace; for a ClusterRole every RoleBinding and ClusterRoleBinding (it may be held through
+   * aggregation by bindings of other ClusterRoles). Only adds: a binding the cache has and the list
+   * lacks stays until the watch removes it (judging with one binding too many errs on refusing).
+   */
+  private async listBindings(absence: Extract<Absence, { kind: 'RoleBindings' }>, signal: AbortSignal): Promise<void> {
+    const { client, writer } = this.options;
+    const lists: [StoredKind, string][] =
+      absence.roleKind === 'Role'
+        ? [['RoleBinding', RESOURCES.RoleBinding.inNamespace(absence.namespace ?? 'default')]]
+        : [
+            ['RoleBinding', RESOURCES.RoleBinding.listPath],
+            ['ClusterRoleBinding', RESOURCES.ClusterRoleBinding.listPath],
+          ];
+    await Promise.all(
+      lists.map(async ([kind, path]) => {
+        for await (const page of listPages(client, path, { signal, timeoutMs: this.timeoutMs })) {
+          for (const item of page.items) writer.put(kind, item, 'read');
+        }
+      }),
+    );
   }
 }
 
