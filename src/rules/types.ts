@@ -1,7 +1,7 @@
 // What a rule is: data plus one pure, synchronous function of (request, snapshot, config).
 import type { AdmissionRequest, Operation } from '../admission/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
-import type { Config, RuleId } from '../config/types.js';
+import type { Config, Mode, RuleId } from '../config/types.js';
 import type { StoredKind } from '../cluster/store.js';
 
 /** A kind of object a rule judges, and the operations it judges it on. */
@@ -25,6 +25,8 @@ export interface Violation {
   message: string;
   /** informational: shown as a warning in every evaluated mode, never denies */
   warningOnly?: boolean;
+  /** judged in this mode instead of the request's (a rule cap still lowers it) */
+  mode?: Mode;
   absences?: Absence[];
 }
 
