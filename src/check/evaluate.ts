@@ -4,8 +4,9 @@ import type { UserInfo } from '../admission/types.js';
 import type { SourcedObject } from '../cluster/manifests.js';
 import { storeFromObjects } from '../cluster/static.js';
 import { labelsOf } from '../cluster/objects.js';
-import { namespaceMode } from '../config/modes.js';
-import type { Config, RuleId } from '../config/types.js';
+import { cappedMode, namespaceMode } from '../config/modes.js';
+import type { Config, Mode, RuleId } from '../config/types.js';
+import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exceptions/apply.js';
 import { Engine } from '../rules/engine.js';
 import { NETWORKING, POD_SPEC_PATHS, RBAC } from '../rules/kinds.js';
 import { RULES } from '../rules/registry.js';
@@ -21,6 +22,10 @@ export interface Finding {
   /** null for a warning that no rule raised (an unknown netguard.io/mode value) */
   rule: RuleId | null;
   message: string;
+  /** the exception that covers it (excepted findings only) */
+  exception?: ExceptionRef;
+  /** the mode `rules.<id>` caps the rule at, when that turned a violation into a warning */
+  cappedAt?: Mode;
 }
 
 export interface SkippedRule {
@@ -39,12 +44,17 @@ export interface CheckSummary {
   ignored: number;
   violations: number;
   warnings: number;
+  excepted: number;
 }
 
 export interface CheckResult {
   requester: { username: string; groups: string[] } | null;
   violations: Finding[];
   warnings: Finding[];
+  /** violations an exception covers: shown, not counted for the exit code */
+  excepted: Finding[];
+  /** exceptions in the config that have expired (they cover nothing) */
+  expiredExceptions: ExceptionRef[];
   skippedRules: SkippedRule[];
   summary: CheckSummary;
 }
@@ -57,6 +67,8 @@ export interface CheckInput {
   /** --as; undefined skips the rules that judge the requester */
   username?: string;
   groups?: readonly string[];
+  /** epoch ms: exceptions expired by then cover nothing */
+  now: number;
 }
 
 /** The two rules SPEC names as judging the requester; a rule may also declare it itself. */
@@ -94,7 +106,8 @@ export function checkObjects(input: CheckInput): CheckResult {
 
   const violations: Finding[] = [];
   const warnings: Finding[] = [];
-  const summary: CheckSummary = { objects: objects.length, checked: 0, exempt: 0, ignored: 0, violations: 0, warnings: 0 };
+  const excepted: Finding[] = [];
+  const summary: CheckSummary = { objects: objects.length, checked: 0, exempt: 0, ignored: 0, violations: 0, warnings: 0, excepted: 0 };
 
   objects.forEach(({ object, source }, index) => {
     if (!isJudgedKind(object.apiVersion, object.kind)) {
@@ -121,17 +134,29 @@ export function checkObjects(input: CheckInput): CheckResult {
       const label = namespaceMode(request.name, labelsOf(object), config).warning;
       if (label) warnings.push({ ...where, rule: null, message: label });
     }
-    for (const violation of engine.evaluate(request, snapshot, config, { skip })) {
-      (violation.warningOnly ? warnings : violations).push({ ...where, rule: violation.rule, message: violation.message });
+    const judgement = engine.judge(request, snapshot, config, { skip, now: input.now });
+    for (const violation of judgement.violations) {
+      // judged as in an enforced namespace, lowered by the rule's cap
+      const mode = cappedMode(violation.rule, violation.mode ?? 'enforce', config.ruleCaps);
+      const finding: Finding = { ...where, rule: violation.rule, message: violation.message };
+      if (mode === 'disabled') continue;
+      if (mode !== 'enforce' && !violation.warningOnly) finding.cappedAt = mode;
+      (violation.warningOnly || mode !== 'enforce' ? warnings : violations).push(finding);
+    }
+    for (const { violation, exception } of judgement.excepted) {
+      excepted.push({ ...where, rule: violation.rule, message: violation.message, exception: exceptionRef(exception) });
     }
   });
 
   summary.violations = violations.length;
   summary.warnings = warnings.length;
+  summary.excepted = excepted.length;
   return {
     requester: input.username === undefined ? null : { username: input.username, groups: [...(user.groups ?? [])] },
     violations,
     warnings,
+    excepted,
+    expiredExceptions: expiredExceptions(config, input.now).map(exceptionRef),
     skippedRules: [...skip].filter((rule) => config.rules[rule]).map((rule) => ({ rule, reason: SKIP_REASON })),
     summary,
   };

@@ -43,6 +43,15 @@ function subjectOf(request: AdmissionRequest): Subject {
   };
 }
 
+/** An exception as reports name it. */
+export interface ExceptionRef {
+  name: string;
+  expires: string;
+  reason: string;
+}
+
+export const exceptionRef = (e: Exception): ExceptionRef => ({ name: e.name, expires: e.expires, reason: e.reason });
+
 export function isExpired(exception: Exception, now: number): boolean {
   return now >= exception.expiresAt;
 }

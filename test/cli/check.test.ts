@@ -140,7 +140,7 @@ describe.concurrent('netguard check', () => {
     const r = await check(cwd, '--output', 'json', 'manifests');
     expect(r.code).toBe(1);
     const report = json(r.stdout);
-    expect(Object.keys(report)).toEqual(['requester', 'violations', 'warnings', 'skippedRules', 'summary']);
+    expect(Object.keys(report)).toEqual(['requester', 'violations', 'warnings', 'excepted', 'expiredExceptions', 'skippedRules', 'summary']);
     expect(report.violations).toEqual([
       {
         source: 'manifests/web.yaml:2',
@@ -152,7 +152,9 @@ describe.concurrent('netguard check', () => {
       },
     ]);
     expect(report.warnings).toEqual([]);
-    expect(report.summary).toEqual({ objects: 3, checked: 3, exempt: 0, ignored: 0, violations: 1, warnings: 0 });
+    expect(report.excepted).toEqual([]);
+    expect(report.expiredExceptions).toEqual([]);
+    expect(report.summary).toEqual({ objects: 3, checked: 3, exempt: 0, ignored: 0, violations: 1, warnings: 0, excepted: 0 });
   });
 
   it('reads multi-document files, kind: List, comments and empty documents as kubectl does', async () => {
