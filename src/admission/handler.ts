@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { labelsOf } from '../cluster/objects.js';
 import type { ClusterSource, LiveReader } from '../cluster/source.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
-import { cappedMode, namespaceMode, strictness } from '../config/modes.js';
+import { namespaceMode, strictness } from '../config/modes.js';
 import type { Config, Mode } from '../config/types.js';
 import { errorText } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -17,7 +17,7 @@ import type { Rule, Violation } from '../rules/types.js';
 import { cachedMode, isClusterScoped, liveMode, type RequestMode } from './mode.js';
 import { SnapshotOverlay, type OverlayData } from './overlay.js';
 import { confirmAbsences } from './readThrough.js';
-import { decide, internalErrorResponse, malformedResponse, reviewResponse, type Decision } from './response.js';
+import { decide, internalErrorResponse, malformedResponse, reviewResponse, violationMode, type Decision } from './response.js';
 import { logReview } from './review-log.js';
 import { parseReview } from './review.js';
 import type { AdmissionRequest } from './types.js';
@@ -109,7 +109,10 @@ export class AdmissionHandler {
       const rules = this.deps.engine.rulesFor(request, config);
       const resolved = cachedMode(request, config, this.deps.source, rules.length > 0) ?? (await this.modeFromApiServer(request, config));
       mode = resolved.mode;
-      if (rules.length === 0 || mode === 'disabled') {
+      // a disabled request mode still runs the rules that judge some violations in another mode
+      // (a ClusterRole change held against a binding in an enforce namespace)
+      const judging = mode === 'disabled' ? rules.filter((rule) => rule.judgesInOwnModes) : rules;
+      if (judging.length === 0) {
         // nothing to judge (no rule intercepts it, a subresource, or a disabled namespace)
         decision = { response: { uid: request.uid, allowed: true }, wouldDeny: false };
       } else {
@@ -124,6 +127,7 @@ export class AdmissionHandler {
         }
         violations = this.deps.engine.evaluate(request, snapshot, config);
         if (violations.length > 0 && this.deps.source.live) violations = await this.confirm(request, config, snapshot, violations);
+        violations = violations.filter((v) => violationMode(v, mode) !== 'disabled');
         // exceptions apply to what is confirmed, at the time of the answer
         ({ violations, excepted } = applyExceptions(request, violations, config, (this.deps.now ?? Date.now)()));
         decision = decide(request.uid, { mode, dryRun, violations, excepted, ruleCaps: config.ruleCaps, modeWarning: resolved.warning });
@@ -255,15 +259,12 @@ export class AdmissionHandler {
       requestDryRun: request.dryRun === true,
       durationMs: Math.round(ms * 1000) / 1000,
     });
-    const effective = violations.map((violation) => cappedMode(violation.rule, violation.mode ?? mode, ruleCaps));
-    violations.forEach((violation, i) => {
-      if (effective[i] === 'audit') logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
-    });
+    for (const violation of violations) {
+      if (violationMode(violation, mode, ruleCaps) === 'audit') logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
+    }
     if (metrics) {
       metrics.review({ kind: request.kind.kind, operation: request.operation, mode, decision: outcome }, ms / 1000);
-      violations.forEach((violation, i) => {
-        if (effective[i] !== 'disabled') metrics.violation(violation.rule, effective[i]!);
-      });
+      for (const violation of violations) metrics.violation(violation.rule, violationMode(violation, mode, ruleCaps));
       for (const name of exceptions) metrics.exceptionApplied(name);
     }
   }

@@ -61,18 +61,27 @@ function annotationsOf(violations: readonly Violation[]): Record<string, string>
 
 const NO_CAPS: Config['ruleCaps'] = {};
 
+/**
+ * The mode one violation is judged in: its own when the rule set one (a binding's namespace, a
+ * namespace's old mode), else the request's — lowered to its rule's cap (`rules.<id>: warn`).
+ * Every consumer (answer, logs, metrics) asks here.
+ */
+export function violationMode(violation: Violation, requestMode: Mode, caps: Config['ruleCaps'] = NO_CAPS): Mode {
+  return cappedMode(violation.rule, violation.mode ?? requestMode, caps);
+}
+
 export function decide(uid: string, verdict: Verdict): Decision {
   const { mode, dryRun, violations, modeWarning } = verdict;
   const excepted = verdict.excepted ?? [];
   const caps = verdict.ruleCaps ?? NO_CAPS;
   // nothing found and nothing to warn about: allowed in every mode (the common answer, kept cheap)
-  if (violations.length === 0 && excepted.length === 0 && !modeWarning) return { response: { uid, allowed: true }, wouldDeny: false };
+  if (violations.length === 0 && excepted.length === 0 && (!modeWarning || mode === 'disabled')) return { response: { uid, allowed: true }, wouldDeny: false };
 
-  const warnings: string[] = modeWarning ? [modeWarning] : [];
+  const warnings: string[] = mode !== 'disabled' && modeWarning ? [modeWarning] : [];
   const denying: Violation[] = [];
   const annotated: Violation[] = [];
   for (const violation of violations) {
-    const effective = cappedMode(violation.rule, violation.mode ?? mode, caps);
+    const effective = violationMode(violation, mode, caps);
     if (effective === 'disabled') continue;
     if (violation.warningOnly || effective === 'warn') warnings.push(formatViolation(violation));
     else if (effective === 'audit') annotated.push(violation);
@@ -83,7 +92,7 @@ export function decide(uid: string, verdict: Verdict): Decision {
       if (dryRun) warnings.push(formatViolation(violation));
     }
   }
-  const applied = excepted.filter((e) => cappedMode(e.violation.rule, e.violation.mode ?? mode, caps) !== 'disabled');
+  const applied = excepted.filter((e) => violationMode(e.violation, mode, caps) !== 'disabled');
   for (const entry of applied) warnings.push(formatExcepted(entry));
 
   const annotations = annotated.length > 0 ? annotationsOf(annotated) : undefined;

@@ -4,7 +4,7 @@ import type { UserInfo } from '../admission/types.js';
 import type { SourcedObject } from '../cluster/manifests.js';
 import { storeFromObjects } from '../cluster/static.js';
 import { labelsOf } from '../cluster/objects.js';
-import { cappedMode, namespaceMode } from '../config/modes.js';
+import { namespaceMode } from '../config/modes.js';
 import type { Config, Mode, RuleId } from '../config/types.js';
 import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exceptions/apply.js';
 import { Engine } from '../rules/engine.js';
@@ -136,15 +136,16 @@ export function checkObjects(input: CheckInput): CheckResult {
     }
     const judgement = engine.judge(request, snapshot, config, { skip, now: input.now });
     for (const violation of judgement.violations) {
-      // judged as in an enforced namespace, lowered by the rule's cap
-      const mode = cappedMode(violation.rule, violation.mode ?? 'enforce', config.ruleCaps);
+      // judged in a disabled namespace's mode (a binding there): the webhook would not hold it
+      if (violation.mode === 'disabled') continue;
       const finding: Finding = { ...where, rule: violation.rule, message: violation.message };
-      if (mode === 'disabled') continue;
-      if (mode !== 'enforce' && !violation.warningOnly) finding.cappedAt = mode;
-      (violation.warningOnly || mode !== 'enforce' ? warnings : violations).push(finding);
+      // a rule capped at warn or audit never fails the check: the webhook would not deny it
+      const cap = config.ruleCaps[violation.rule];
+      if (cap !== undefined && cap !== 'enforce' && !violation.warningOnly) finding.cappedAt = cap;
+      (violation.warningOnly || finding.cappedAt ? warnings : violations).push(finding);
     }
     for (const { violation, exception } of judgement.excepted) {
-      excepted.push({ ...where, rule: violation.rule, message: violation.message, exception: exceptionRef(exception) });
+      if (violation.mode !== 'disabled') excepted.push({ ...where, rule: violation.rule, message: violation.message, exception: exceptionRef(exception) });
     }
   });
 

@@ -14,8 +14,10 @@ interface JsonReport {
   requester: { username: string; groups: string[] } | null;
   violations: { source: string; kind: string; namespace: string | null; name: string; rule: string; message: string }[];
   warnings: { source: string; kind: string; namespace: string | null; name: string; rule: string | null; message: string }[];
+  excepted: { source: string; kind: string; namespace: string | null; name: string; rule: string; message: string; exception: { name: string; expires: string; reason: string } }[];
+  expiredExceptions: { name: string; expires: string; reason: string }[];
   skippedRules: { rule: string; reason: string }[];
-  summary: { objects: number; checked: number; exempt: number; ignored: number; violations: number; warnings: number };
+  summary: { objects: number; checked: number; exempt: number; ignored: number; violations: number; warnings: number; excepted: number };
 }
 
 const json = (stdout: string) => JSON.parse(stdout) as JsonReport;
