@@ -4,6 +4,7 @@ import type { UserInfo } from '../admission/types.js';
 import type { SourcedObject } from '../cluster/manifests.js';
 import { storeFromObjects } from '../cluster/static.js';
 import { labelsOf } from '../cluster/objects.js';
+import { latestVersions } from './latest.js';
 import { namespaceMode } from '../config/modes.js';
 import type { Config, Mode, RuleId } from '../config/types.js';
 import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exceptions/apply.js';
@@ -42,6 +43,8 @@ export interface CheckSummary {
   exempt: number;
   /** objects of kinds netguard does not judge */
   ignored: number;
+  /** documents superseded by a later one for the same object (judged in that last version) */
+  replaced: number;
   violations: number;
   warnings: number;
   excepted: number;
@@ -67,8 +70,8 @@ export interface CheckInput {
   /** --as; undefined skips the rules that judge the requester */
   username?: string;
   groups?: readonly string[];
-  /** epoch ms: exceptions expired by then cover nothing */
-  now: number;
+  /** epoch ms: exceptions expired by then cover nothing (default: the current time) */
+  now?: number;
 }
 
 /** The two rules SPEC names as judging the requester; a rule may also declare it itself. */
@@ -99,15 +102,17 @@ export function isJudgedKind(apiVersion: string | undefined, kind: string | unde
 const engine = new Engine();
 
 export function checkObjects(input: CheckInput): CheckResult {
-  const { objects, config, defaultNamespace } = input;
-  const snapshot = storeFromObjects(objects, defaultNamespace);
+  const { config, defaultNamespace } = input;
+  const now = input.now ?? Date.now();
+  const snapshot = storeFromObjects(input.objects, defaultNamespace);
+  const { latest: objects, replaced } = latestVersions(input.objects, defaultNamespace);
   const user: UserInfo = impersonatedUser(input.username, input.groups ?? []);
   const skip = new Set<RuleId>(input.username === undefined ? requesterRules() : []);
 
   const violations: Finding[] = [];
   const warnings: Finding[] = [];
   const excepted: Finding[] = [];
-  const summary: CheckSummary = { objects: objects.length, checked: 0, exempt: 0, ignored: 0, violations: 0, warnings: 0, excepted: 0 };
+  const summary: CheckSummary = { objects: input.objects.length, checked: 0, exempt: 0, ignored: 0, replaced, violations: 0, warnings: 0, excepted: 0 };
 
   objects.forEach(({ object, source }, index) => {
     if (!isJudgedKind(object.apiVersion, object.kind)) {
@@ -134,7 +139,7 @@ export function checkObjects(input: CheckInput): CheckResult {
       const label = namespaceMode(request.name, labelsOf(object), config).warning;
       if (label) warnings.push({ ...where, rule: null, message: label });
     }
-    const judgement = engine.judge(request, snapshot, config, { skip, now: input.now });
+    const judgement = engine.judge(request, snapshot, config, { skip, now });
     for (const violation of judgement.violations) {
       // judged in a disabled namespace's mode (a binding there): the webhook would not hold it
       if (violation.mode === 'disabled') continue;
@@ -157,7 +162,7 @@ export function checkObjects(input: CheckInput): CheckResult {
     violations,
     warnings,
     excepted,
-    expiredExceptions: expiredExceptions(config, input.now).map(exceptionRef),
+    expiredExceptions: expiredExceptions(config, now).map(exceptionRef),
     skippedRules: [...skip].filter((rule) => config.rules[rule]).map((rule) => ({ rule, reason: SKIP_REASON })),
     summary,
   };
