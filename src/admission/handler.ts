@@ -14,7 +14,7 @@ import type { Engine } from '../rules/engine.js';
 import { applyExceptions, exceptionNames, type ExceptedViolation } from '../exceptions/apply.js';
 import { nameOf, namespaceOf } from '../rules/kinds.js';
 import type { Rule, Violation } from '../rules/types.js';
-import { cachedMode, isClusterScoped, liveMode, type RequestMode } from './mode.js';
+import { cachedMode, isClusterScoped, liveMode, malformedMode, type RequestMode } from './mode.js';
 import { SnapshotOverlay, type OverlayData } from './overlay.js';
 import { confirmAbsences } from './readThrough.js';
 import { decide, internalErrorResponse, malformedResponse, reviewResponse, violationMode, type Decision } from './response.js';
@@ -91,9 +91,16 @@ export class AdmissionHandler {
       return { statusCode: 400, body: errorBody(parsed.message) };
     }
     if (parsed.outcome === 'malformed') {
-      this.deps.logger.info({ uid: parsed.uid, problem: parsed.message, decision: 'denied' }, 'refused a malformed AdmissionReview');
+      // refused only where the request would be enforced: warn, audit and disabled never deny
+      const config = this.deps.config();
+      const mode = malformedMode(parsed.request, config, this.deps.source.snapshot);
+      const refuse = mode === 'enforce' && !config.dryRun && this.deps.dryRun !== true;
+      this.deps.logger.info({ uid: parsed.uid, problem: parsed.message, mode, decision: refuse ? 'denied' : 'allowed' }, 'answered a malformed AdmissionReview');
       this.deps.metrics?.error('malformed');
-      return { statusCode: 200, body: reviewResponse(parsed.apiVersion, malformedResponse(parsed.uid, parsed.message)) };
+      const response = refuse
+        ? malformedResponse(parsed.uid, parsed.message)
+        : { uid: parsed.uid, allowed: true, warnings: [`${parsed.message}. Allowed without being judged because its mode is ${mode}.`] };
+      return { statusCode: 200, body: reviewResponse(parsed.apiVersion, response) };
     }
 
     const { apiVersion, request } = parsed.review;

@@ -3,10 +3,10 @@
 // netguard.io/mode label (exempt namespaces are always disabled). A namespace the cache does not
 // know yet (just created, watch lagging) is read once from the API server when one is at hand.
 import type { ClusterSource, LiveReader } from '../cluster/source.js';
-import type { NamespaceState } from '../cluster/snapshot.js';
+import type { ClusterSnapshot, NamespaceState } from '../cluster/snapshot.js';
 import { namespaceMode, type ResolvedMode } from '../config/modes.js';
-import type { Config } from '../config/types.js';
-import { labelsOf } from '../cluster/objects.js';
+import type { Config, Mode } from '../config/types.js';
+import { isRecord, labelsOf } from '../cluster/objects.js';
 import { isClusterScoped, nameOf, namespaceOf } from '../rules/kinds.js';
 import type { AdmissionRequest } from './types.js';
 
@@ -20,6 +20,22 @@ function labelWarningOfNamespaceObject(request: AdmissionRequest, config: Config
   if (request.kind.group !== '' || request.kind.kind !== 'Namespace' || !request.object) return {};
   const { warning } = namespaceMode(nameOf(request), labelsOf(request.object), config);
   return warning ? { warning } : {};
+}
+
+/**
+ * The mode of a review whose fields netguard cannot use, read from whatever is usable in it: its
+ * kind (cluster-scoped: clusterScopedMode), else its namespace as the cache knows it; a namespace
+ * that is not a usable string gets defaultMode, as an unlabelled namespace would.
+ */
+export function malformedMode(request: unknown, config: Config, snapshot: ClusterSnapshot): Mode {
+  const fields = isRecord(request) ? request : {};
+  const kind = isRecord(fields['kind']) ? fields['kind'] : {};
+  if (typeof kind['kind'] === 'string' && isClusterScoped({ kind: { group: typeof kind['group'] === 'string' ? kind['group'] : '', kind: kind['kind'] } } as AdmissionRequest)) {
+    return config.clusterScopedMode;
+  }
+  const namespace = typeof fields['namespace'] === 'string' && fields['namespace'] !== '' ? fields['namespace'] : undefined;
+  if (namespace === undefined) return config.defaultMode;
+  return namespaceMode(namespace, snapshot.namespace(namespace)?.labels, config).mode;
 }
 
 export interface RequestMode extends ResolvedMode {

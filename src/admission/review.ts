@@ -69,7 +69,7 @@ export type ParsedReview =
   /** no uid to answer to: HTTP 400 with this message */
   | { outcome: 'invalid'; message: string }
   /** a uid but unusable fields: answer the review with BadRequest */
-  | { outcome: 'malformed'; apiVersion: ReviewApiVersion; uid: string; message: string };
+  | { outcome: 'malformed'; apiVersion: ReviewApiVersion; uid: string; message: string; request: unknown };
 
 /** `/request/userInfo/groups/0` → `request.userInfo.groups[0]` */
 function fieldPath(error: ErrorObject, prefix: string): string {
@@ -157,6 +157,7 @@ export function parseReview(body: unknown): ParsedReview {
       apiVersion: review.apiVersion,
       uid: review.request.uid,
       message: `netguard: malformed AdmissionReview: ${describe(validateRequest, request, 'request')}`,
+      request,
     };
   }
   // kube-apiserver always sends userInfo; a hand-made review without one is judged as anonymous

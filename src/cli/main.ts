@@ -10,6 +10,7 @@ import type { CertsOptions } from './certs.js';
 import type { CheckOptions } from './check.js';
 import type { FixOptions } from './fix.js';
 import type { ServeOptions } from './serve.js';
+import type { WritersOptions } from './writers.js';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -99,6 +100,19 @@ function buildProgram(): Command {
     .action(async (opts: AuditOptions) => {
       const { runAudit } = await import('./audit.js');
       exitWith(await runAudit(opts));
+    });
+
+  clusterStateOptions(
+    program
+      .command('writers')
+      .description('who holds network-policy write, by which path; exit 0 all provisioned, 1 otherwise, 2 error')
+      .requiredOption('--config <file>', 'netguard config (YAML)'),
+  )
+    .option('-n, --namespace <ns>', 'only grants that reach this namespace (its RoleBindings and every ClusterRoleBinding)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: WritersOptions) => {
+      const { runWriters } = await import('./writers.js');
+      exitWith(await runWriters(opts));
     });
 
   program

@@ -69,7 +69,7 @@ export function roleGrants(
       // a live aggregated role already holds its sources' rules: say each grant once
       if (seen.has(grantKey(grant))) continue;
       seen.add(grantKey(grant));
-      grants.push({ ...grant, path: 'aggregation', detail: `${grant.path}: ${grant.detail}, aggregated from ClusterRole "${source.name}"` });
+      grants.push({ ...grant, path: 'aggregation', detail: `${grant.path}: ${grant.detail}` });
     }
   }
   return grants;

@@ -21,6 +21,12 @@ export type PodBearingKind = keyof typeof POD_SPEC_PATHS;
 
 export const WORKLOAD_KINDS = (Object.keys(POD_SPEC_PATHS) as PodBearingKind[]).filter((k) => k !== 'Pod');
 
+/** Pod CREATE and workload CREATE/UPDATE: what the rules about a pod's ServiceAccount judge. */
+export const POD_INTERCEPTS = [
+  { group: '', kind: 'Pod', operations: ['CREATE'] as const },
+  ...WORKLOAD_KINDS.map((kind) => ({ group: POD_SPEC_PATHS[kind].group, kind, operations: ['CREATE', 'UPDATE'] as const })),
+];
+
 export function podBearingKind(request: AdmissionRequest): PodBearingKind | undefined {
   const kind = request.kind.kind as PodBearingKind;
   const entry = POD_SPEC_PATHS[kind];

@@ -6,7 +6,7 @@
 // An UPDATE that scales and keeps the pod template is not judged (as the scale subresource is not).
 import { annotationOf, asString, isRecord } from '../cluster/objects.js';
 import { effectiveServiceAccount } from '../cluster/store.js';
-import { nameOf, namespaceOf, podBearingKind, podSpecOf, POD_SPEC_PATHS, WORKLOAD_KINDS } from './kinds.js';
+import { nameOf, namespaceOf, podBearingKind, podSpecOf, POD_INTERCEPTS } from './kinds.js';
 import type { Rule, Violation } from './types.js';
 import { isScaleKeepingTemplate } from './updates.js';
 
@@ -15,10 +15,7 @@ const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 export const podServiceAccount: Rule = {
   id: 'pod-service-account',
   summary: 'Every Pod and pod template runs under its own, non-default ServiceAccount.',
-  intercepts: [
-    { group: '', kind: 'Pod', operations: ['CREATE'] },
-    ...WORKLOAD_KINDS.map((kind) => ({ group: POD_SPEC_PATHS[kind].group, kind, operations: ['CREATE', 'UPDATE'] as const })),
-  ],
+  intercepts: POD_INTERCEPTS,
   needs: [],
   evaluate({ request, config }): Violation[] {
     const kind = podBearingKind(request);

@@ -12,7 +12,7 @@ import type { UserInfo } from '../admission/types.js';
 import { isRecord } from '../cluster/objects.js';
 import { effectiveServiceAccount } from '../cluster/store.js';
 import { isProvisionedServiceAccount } from '../rbac/identities.js';
-import { nameOf, namespaceOf, podBearingKind, podSpecOf, POD_SPEC_PATHS, WORKLOAD_KINDS } from './kinds.js';
+import { nameOf, namespaceOf, podBearingKind, podSpecOf, POD_INTERCEPTS } from './kinds.js';
 import { describeRequester, isProvisionedRequester } from './provisioning.js';
 import type { Rule, Violation } from './types.js';
 import { isScaleKeepingTemplate } from './updates.js';
@@ -22,10 +22,7 @@ const WORKLOAD_CONTROLLER = /^system:serviceaccount:kube-system:[^:]+-controller
 export const provisionedIdentity: Rule = {
   id: 'provisioned-identity',
   summary: 'Only provisioned requesters may run a pod (or pod template) as a provisioned ServiceAccount.',
-  intercepts: [
-    { group: '', kind: 'Pod', operations: ['CREATE'] },
-    ...WORKLOAD_KINDS.map((kind) => ({ group: POD_SPEC_PATHS[kind].group, kind, operations: ['CREATE', 'UPDATE'] as const })),
-  ],
+  intercepts: POD_INTERCEPTS,
   needs: [],
   judgesRequester: true,
   evaluate({ request, config }): Violation[] {

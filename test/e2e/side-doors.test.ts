@@ -166,3 +166,44 @@ describe('7. an empty config provisions nobody', () => {
     expect((await verdict(server, policy, { username: 'x@example.com', groups: ['netpol-admins'] })).allowed).toBe(true);
   });
 });
+
+describe('6. warn, audit and disabled never deny, whatever the request holds', () => {
+  const malformed: Record<string, unknown>[] = [
+    { operation: 'PATCH' },
+    { userInfo: 'bob' },
+    { userInfo: { username: 'bob', groups: 'admins' } },
+    { object: 'a pod' },
+    { dryRun: 'yes' },
+    { kind: { group: '', kind: 'Pod' } },
+  ];
+  let modes: TestServer;
+  beforeAll(async () => {
+    modes = await startTestServer({
+      config: { ...PLATFORM, clusterScopedMode: 'audit' },
+      engine: new Engine(),
+      objects: [namespace('warned', 'warn'), namespace('audited', 'audit'), namespace('off', 'disabled'), namespace('enforced', 'enforce')],
+      certs: server.certs,
+    });
+  });
+  afterAll(async () => modes?.close());
+
+  it.each(['warned', 'audited', 'off', 'kube-system'])('namespace %s: malformed fields are allowed with a warning', async (ns) => {
+    for (const patch of malformed) {
+      const request = { ...makeRequest(pod(ns, 'web')), ...patch };
+      const answer = await modes.post({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
+      expect(answer.status).toBe(200);
+      const { response } = answer.json();
+      expect(response.uid).toBe(request.uid);
+      expect(response.allowed, JSON.stringify(patch)).toBe(true);
+      expect(response.warnings[0]).toMatch(/^netguard: malformed AdmissionReview: .*Allowed without being judged because its mode is (warn|audit|disabled)\.$/);
+    }
+  });
+
+  it('a cluster-scoped kind is answered in clusterScopedMode (audit here), an enforce namespace still refuses', async () => {
+    const cluster = { ...makeRequest(clusterRole('x', [])), userInfo: 'bob' };
+    expect((await modes.post({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: cluster })).json().response.allowed).toBe(true);
+    const enforced = { ...makeRequest(pod('enforced', 'web')), userInfo: 'bob' };
+    const { response } = (await modes.post({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: enforced })).json();
+    expect(response).toMatchObject({ allowed: false, status: { code: 400, reason: 'BadRequest' } });
+  });
+});

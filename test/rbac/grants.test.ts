@@ -122,7 +122,7 @@ describe('built-in writers and aggregation', () => {
     expect(grantsOf('view')).toEqual([
       {
         path: 'aggregation',
-        detail: 'write: create on networking.k8s.io/networkpolicies, aggregated from ClusterRole "to-view"',
+        detail: 'write: create on networking.k8s.io/networkpolicies',
         rule: 'ClusterRole "to-view" rules[0]',
         reaches: 'networking.k8s.io/networkpolicies',
       },
