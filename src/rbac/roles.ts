@@ -41,6 +41,24 @@ export function roleViewOf(object: unknown, kind: RoleKind, namespace: string | 
   };
 }
 
+/**
+ * Grants of a role's own rules per config and scope, kept until the role is replaced (the store
+ * derives a new RoleView on every upsert) or the config reloads (a new Config object): a binding
+ * review then costs a map lookup, not a rule walk.
+ */
+const memo = new WeakMap<Config, WeakMap<RoleView, Map<string, Grant[]>>>();
+
+function ownGrants(view: RoleView, scope: Scope, config: Config): Grant[] {
+  let byRole = memo.get(config);
+  if (!byRole) memo.set(config, (byRole = new WeakMap()));
+  let byScope = byRole.get(view);
+  if (!byScope) byRole.set(view, (byScope = new Map()));
+  const key = scope === 'cluster' ? '' : scope.namespace;
+  let grants = byScope.get(key);
+  if (!grants) byScope.set(key, (grants = grantsOfRules(view.rules, scope, config)));
+  return grants;
+}
+
 function builtinGrant(name: string): Grant {
   return { path: 'write', detail: 'as Kubernetes ships it', rule: `built-in ClusterRole "${name}"`, reaches: 'built-in' };
 }
@@ -58,12 +76,14 @@ export function roleGrants(
   config: Config,
 ): Grant[] {
   const grants: Grant[] = [];
-  if (ref.kind === 'ClusterRole' && BUILTIN_WRITERS.has(ref.name)) grants.push(builtinGrant(ref.name));
-  if (view) grants.push(...grantsOfRules(view.rules, scope, config));
+  // a built-in writer writes, whatever else it aggregates: its own rules and sources add nothing
+  // a judgement needs (and resolving admin's aggregation on every binding to it would cost)
+  if (ref.kind === 'ClusterRole' && BUILTIN_WRITERS.has(ref.name)) return [builtinGrant(ref.name)];
+  if (view) grants.push(...ownGrants(view, scope, config));
   if (ref.kind !== 'ClusterRole') return grants;
   const seen = new Set(grants.map(grantKey));
   for (const source of aggregationSources(ref.name, selectorsOf(ref.name, view), snapshot)) {
-    const inner = source.state ? grantsOfRules(source.state.rules, scope, config, `ClusterRole "${source.name}" `) : [];
+    const inner = source.state ? ownGrants(source.state, scope, config).map((g) => ({ ...g, rule: `ClusterRole "${source.name}" ${g.rule}` })) : [];
     if (BUILTIN_WRITERS.has(source.name)) inner.push(builtinGrant(source.name));
     for (const grant of inner) {
       // a live aggregated role already holds its sources' rules: say each grant once
