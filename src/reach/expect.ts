@@ -1,6 +1,7 @@
 // `--expect FILE`: a YAML list of {from, to, port, protocol?, allowed}; from/to are endpoints,
-// `NAMESPACE/*`, `*` or globs. Each connection an expectation covers is checked; a failure carries
-// the verdict and the policies that decide it.
+// `NAMESPACE/*`, `*` or globs. Each connection an expectation covers is checked (but an endpoint
+// to itself, unless named so on both sides); a failure carries the verdict and the policies that
+// decide it.
 import { parse } from 'yaml';
 import { isRecord } from '../cluster/objects.js';
 import { manifestInvalid } from '../errors.js';
@@ -70,6 +71,8 @@ export function checkExpectations(engine: Reachability, expectations: readonly E
     for (const from of sources) {
       const reaches = engine.allowedFrom(from, expectation.query);
       for (const to of destinations) {
+        // a pattern never pairs an endpoint with itself (that is always allowed); naming it on both sides does
+        if (from.id === to.id && (from.id !== expectation.from || to.id !== expectation.to)) continue;
         connections++;
         if (reaches(to) !== expectation.allowed) failures.push({ expectation, from, to, verdict: engine.explain(from, to, expectation.query) });
       }

@@ -12,6 +12,8 @@ export function sideText(engine: Reachability, endpoint: Endpoint, direction: 'i
   return `${head}: denied, selected by ${engine.selectedBy(endpoint, direction).join(', ')} and no rule of theirs matches`;
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function renderExpectResult(engine: Reachability, result: ExpectResult, expectations: number): string {
   const lines = result.failures.flatMap(({ expectation, from, to, verdict }) => [
     `FAIL ${from.id} -> ${to.id} ${portText(expectation.query)}: expected ${expectation.allowed ? 'allowed' : 'denied'}, is ${verdict.allowed ? 'allowed' : 'denied'} (${expectation.where})`,
@@ -20,10 +22,7 @@ export function renderExpectResult(engine: Reachability, result: ExpectResult, e
       : [`  ${sideText(engine, from, 'egress', verdict.egress)}`, `  ${sideText(engine, to, 'ingress', verdict.ingress)}`]),
   ]);
   const failed = result.failures.length;
-  lines.push(
-    failed === 0
-      ? `${expectations} expectations hold (${result.connections} connections checked)`
-      : `${failed} of ${result.connections} connections checked fail their expectation (${expectations} expectations)`,
-  );
+  const checked = `${plural(expectations, 'expectation')}, ${plural(result.connections, 'connection')} checked`;
+  lines.push(failed === 0 ? `ok: every expectation holds (${checked})` : `${plural(failed, 'connection')} not as expected (${checked})`);
   return `${lines.join('\n')}\n`;
 }

@@ -35,5 +35,5 @@ export function reachState(objects: readonly KubeObject[], defaultNamespace: str
   }
   const endpoints = new Map<string, Endpoint>();
   for (const endpoint of endpointsOf(objects, defaultNamespace)) endpoints.set(endpoint.id, endpoint);
-  return { endpoints: [...endpoints.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), policies: [...policies.values()], notModelled: notModelled.sort() };
+  return { endpoints: [...endpoints.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), policies: [...policies.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), notModelled: notModelled.sort() };
 }

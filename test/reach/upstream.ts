@@ -109,7 +109,8 @@ export function actualTable(engine: Reachability, query: PortQuery): string {
     const from = byId.get(fromId)!;
     const to = byId.get(toId)!;
     const fast = engine.allowedFrom(from, query)(to);
-    expect(engine.explain(from, to, query).allowed, `${fromId} -> ${toId} ${query.port}/${query.protocol}: explain and row differ`).toBe(fast);
+    // a plain check: this runs for every cell of every generated state
+    if (engine.explain(from, to, query).allowed !== fast) throw new Error(`${fromId} -> ${toId} ${query.port}/${query.protocol}: explain and row differ`);
     return fast;
   });
 }
