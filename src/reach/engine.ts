@@ -4,10 +4,11 @@
 // equivalence class and share every verdict, so the work is per class, never per pod. Two ways in:
 // - `explain(from, to, port)`: one connection, with the policies that allow each side (json, html,
 //   --expect); it matches peers directly;
-// - `allowedFrom(from, port)`: one row of the matrix as a lookup, for truth tables at scale. Egress
+// - `allowedRow(from, port, columns)`: one row of the matrix, for truth tables at scale. Egress
 //   marks the classes each of the source's rules reaches; ingress starts from the classes no policy
 //   isolates and adds, for each ingress rule whose peers hold the source (an inverse index built
-//   once), the classes that rule's policy selects. No N² structure is ever held.
+//   once a matrix is asked for; the first rows ask the destinations' rules directly), the classes
+//   that rule's policy selects. No N² structure is ever held.
 import type { Endpoint } from './endpoints.js';
 import { peerMatches, portMatches, ruleAdmits, selects, type Peer, type Policy, type PortQuery, type Rule } from './policies.js';
 
@@ -26,9 +27,24 @@ export interface Verdict {
 
 const sideAllows = (side: SideVerdict) => !side.isolated || side.allowedBy.length > 0;
 
+function labelsKey(labels: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  let key = '';
+  for (const k of keys) key += `${k}\u0001${labels[k]}\u0002`;
+  return key;
+}
+
 function classKey(e: Endpoint): string {
-  const sorted = (labels: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return [e.namespace ?? '', sorted(e.labels), sorted(e.namespaceLabels), e.addresses.map(String).join(','), JSON.stringify(e.ports)].join('\0');
+  let ports = '';
+  for (const p of e.ports) ports += `${p.name ?? ''}:${p.port}/${p.protocol},`;
+  return `${e.namespace ?? ''}\0${labelsKey(e.labels)}\0${labelsKey(e.namespaceLabels)}\0${e.addresses.join(',')}\0${ports}`;
+}
+
+/** Destinations of many rows, with their classes resolved once. */
+export interface Columns {
+  endpoints: readonly Endpoint[];
+  classes: Int32Array;
 }
 
 interface RuleRef {
@@ -50,8 +66,18 @@ export class Reachability {
   private ingressRulesOf: RuleRef[][] | undefined;
   private everyPeerIngressRules: RuleRef[] = [];
   private lastRow: { key: string; row: Uint8Array } | undefined;
+  private openIngress: Uint8Array | undefined;
+  private rowsComputed = 0;
 
-  constructor(endpoints: readonly Endpoint[], private readonly policies: readonly Policy[]) {
+  /**
+   * @param directRows rows answered by asking each destination's rules directly, before the
+   *   inverse ingress index is built (cheaper for a few rows, dearer for a matrix)
+   */
+  constructor(
+    endpoints: readonly Endpoint[],
+    private readonly policies: readonly Policy[],
+    private readonly directRows = 8,
+  ) {
     this.endpoints = endpoints;
     const byKey = new Map<string, number>();
     for (const endpoint of endpoints) {
@@ -96,13 +122,30 @@ export class Reachability {
     return { allowed: from.id === to.id || (sideAllows(egress) && sideAllows(ingress)), egress, ingress };
   }
 
-  /** Whether `from` reaches each destination on `query`; one row computed per source class. */
-  allowedFrom(from: Endpoint, query: PortQuery): (to: Endpoint) => boolean {
+  /** The class of each destination, looked up once for the many rows asked over them. */
+  columns(to: readonly Endpoint[]): Columns {
+    return { endpoints: to, classes: Int32Array.from(to, (e) => this.classOf(e)) };
+  }
+
+  /** Whether `from` reaches each of the columns on `query` (1 or 0 per column); one class row each. */
+  allowedRow(from: Endpoint, query: PortQuery, columns: Columns): Uint8Array {
     const source = this.classOf(from);
     const key = `${source}:${query.port}/${query.protocol}`;
     if (this.lastRow?.key !== key) this.lastRow = { key, row: this.row(source, query) };
     const row = this.lastRow.row;
-    return (to) => to.id === from.id || row[this.classOf(to)] === 1;
+    const { classes, endpoints } = columns;
+    const out = new Uint8Array(classes.length);
+    for (let j = 0; j < classes.length; j++) {
+      const c = classes[j]!;
+      // a pod reaching itself is always allowed
+      out[j] = row[c]! | (c === source && endpoints[j]!.id === from.id ? 1 : 0);
+    }
+    return out;
+  }
+
+  /** One connection's verdict without the explanation (both ways agree: tested). */
+  allowed(from: Endpoint, to: Endpoint, query: PortQuery): boolean {
+    return this.allowedRow(from, query, this.columns([to]))[0] === 1;
   }
 
   /** `namespace/name` of the policies that select the endpoint for a direction (isolate it). */
@@ -146,14 +189,30 @@ export class Reachability {
         for (const c of targets) if (egress[c] === 0 && this.portsAdmit(rule, query, c)) egress[c] = 1;
       }
     }
-    const ingress = new Uint8Array(n);
-    for (let c = 0; c < n; c++) if (this.selectingIngress[c]!.length === 0) ingress[c] = 1;
-    const rulesOf = this.ingressIndex();
-    for (const { policy, rule } of [...this.everyPeerIngressRules, ...rulesOf[source]!]) {
-      for (const c of this.selectedIngress.get(policy)!) if (ingress[c] === 0 && this.portsAdmit(rule, query, c)) ingress[c] = 1;
+    const ingress = Uint8Array.from(this.openForIngress());
+    if (++this.rowsComputed <= this.directRows) {
+      // a few rows (`--from ONE`): ask each isolated class's own rules about the source
+      const from = this.classes[source]!;
+      for (let c = 0; c < n; c++) {
+        if (ingress[c] === 1 || egress[c] === 0) continue;
+        const to = this.classes[c]!;
+        if (this.selectingIngress[c]!.some((p) => p.ingress!.some((r) => ruleAdmits(r, from, query, to)))) ingress[c] = 1;
+      }
+    } else {
+      // many rows (a full matrix): the inverse index pays for itself
+      const rulesOf = this.ingressIndex();
+      for (const { policy, rule } of [...this.everyPeerIngressRules, ...rulesOf[source]!]) {
+        for (const c of this.selectedIngress.get(policy)!) if (ingress[c] === 0 && this.portsAdmit(rule, query, c)) ingress[c] = 1;
+      }
     }
     for (let c = 0; c < n; c++) egress[c] = egress[c]! & ingress[c]!;
     return egress;
+  }
+
+  /** 1 for each class no policy selects for ingress */
+  private openForIngress(): Uint8Array {
+    this.openIngress ??= Uint8Array.from(this.selectingIngress, (p) => (p.length === 0 ? 1 : 0));
+    return this.openIngress;
   }
 
   private ingressIndex(): RuleRef[][] {

@@ -101,14 +101,14 @@ export function engineOf(objects: readonly KubeObject[]): Reachability {
 
 /**
  * The engine's table for the 9 upstream pods on one port. Every cell is answered twice, by the
- * class rows (`allowedFrom`) and by `explain`, and the two must agree.
+ * class rows (`allowedRow`) and by `explain`, and the two must agree.
  */
 export function actualTable(engine: Reachability, query: PortQuery): string {
   const byId = new Map(engine.endpoints.map((e) => [e.id, e]));
   return truthTable(ENDPOINTS, (fromId, toId) => {
     const from = byId.get(fromId)!;
     const to = byId.get(toId)!;
-    const fast = engine.allowedFrom(from, query)(to);
+    const fast = engine.allowed(from, to, query);
     // a plain check: this runs for every cell of every generated state
     if (engine.explain(from, to, query).allowed !== fast) throw new Error(`${fromId} -> ${toId} ${query.port}/${query.protocol}: explain and row differ`);
     return fast;
