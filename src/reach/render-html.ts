@@ -57,7 +57,7 @@ main{display:flex;gap:16px;padding:16px 20px;align-items:flex-start}
 nav{margin:0 0 8px}nav button{font:inherit;margin:0 6px 6px 0;padding:4px 10px;border:1px solid #9aa5b4;border-radius:4px;background:#fff;cursor:pointer}
 nav button[aria-pressed=true]{background:#1d2430;color:#fff;border-color:#1d2430}
 table{border-collapse:collapse}th,td{border:1px solid #e3e6ea;padding:0}
-th{background:#f0f2f5;font-weight:600;white-space:nowrap;padding:2px 6px;font-size:12px}
+th{background:#f0f2f5;font-weight:600;white-space:nowrap;padding:2px 6px;font-size:12px;text-align:left}
 th.ns{background:#dfe5ee;font-size:12px}th.col{writing-mode:vertical-rl;transform:rotate(180deg);padding:6px 2px}
 td{width:26px;height:22px;text-align:center;cursor:pointer;font-weight:700}
 td.allow{background:#d3f1da;color:#176b2c}td.deny{background:#fbe0e0;color:#9b1c1c}
