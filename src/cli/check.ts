@@ -1,9 +1,8 @@
 // `netguard check`: judge manifests offline, as GitOps CI would before they reach the cluster.
 // Exit 0: nothing enforce would deny; 1: violations; 2: bad input (thrown as NetguardError).
-import { readFileSync } from 'node:fs';
-import { parseManifestText, readManifests, type SourcedObject } from '../cluster/manifests.js';
+import { readManifests } from '../cluster/manifests.js';
 import { loadConfigFile } from '../config/load.js';
-import { manifestUnreadable, usageError } from '../errors.js';
+import { noObjects, usageError } from '../errors.js';
 import { checkObjects } from '../check/evaluate.js';
 import { renderJson, renderText } from '../check/report.js';
 
@@ -16,26 +15,18 @@ export interface CheckOptions {
   namespace?: string;
   output?: CheckOutput;
   paths: string[];
-}
-
-/** `-` reads manifests from stdin, as `kubectl apply -f -` does (`kustomize build | netguard check …`). */
-function readPaths(paths: readonly string[]): SourcedObject[] {
-  return paths.flatMap((path) => {
-    if (path !== '-') return readManifests([path]);
-    let text: string;
-    try {
-      text = readFileSync(0, 'utf8');
-    } catch (error) {
-      throw manifestUnreadable('<stdin>', error);
-    }
-    return parseManifestText(text, '<stdin>');
-  });
+  /** path globs left out (repeatable --exclude) */
+  exclude?: string[];
 }
 
 /** RFC 1123 label, what the API server accepts as a namespace name. */
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
+export function runCheck(
+  opts: CheckOptions,
+  stdout: (text: string) => void = (t) => process.stdout.write(t),
+  stderr: (text: string) => void = (t) => process.stderr.write(t),
+): number {
   const namespace = opts.namespace ?? 'default';
   const groups = opts.asGroup ?? [];
   if (!NAMESPACE_NAME.test(namespace)) {
@@ -49,7 +40,9 @@ export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t
   if (opts.paths.filter((p) => p === '-').length > 1) throw usageError('stdin (-) can be read only once');
 
   const config = loadConfigFile(opts.config);
-  const objects = readPaths(opts.paths);
+  // `-` reads stdin, as `kubectl apply -f -` does (`kustomize build | netguard check … -`)
+  const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: (note) => stderr(`note: ${note}\n`) });
+  if (objects.length === 0) throw noObjects(opts.paths);
   const result = checkObjects({
     objects,
     config,

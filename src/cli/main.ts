@@ -80,6 +80,7 @@ function buildProgram(): Command {
     .requiredOption('--config <file>', 'netguard config (YAML)')
     .option('--as <user>', 'judge every object as created by this user (enables the rules that judge the requester)')
     .option('--as-group <group>', 'a group of the --as user (repeatable)', collect)
+    .option('--exclude <glob>', 'leave out files and directories matching this glob (repeatable; e.g. "charts", "ci/**")', collect)
     .option('--namespace <ns>', 'namespace of objects without metadata.namespace', 'default')
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .argument('<path...>', 'YAML/JSON files or directories of them; - reads stdin')
