@@ -129,7 +129,8 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`error: ${error.message}\n`);
       exitWith(2);
     } else {
-      process.stderr.write(`error: unexpected failure: ${error instanceof Error && error.stack ? error.stack : errorText(error)}\n`);
+      // a message, never a stack trace: users report what they see, and a trace says nothing to them
+      process.stderr.write(`error: unexpected failure: ${errorText(error)}\n`);
       exitWith(2);
     }
   }
