@@ -31,7 +31,17 @@ export function renderText(result: CheckResult): string {
 
 /** Key order is fixed so the document diffs cleanly between runs. */
 export function renderJson(result: CheckResult): string {
-  const finding = (f: Finding) => ({ source: f.source, kind: f.kind, namespace: f.namespace, name: f.name, rule: f.rule, message: f.message });
+  const finding = (f: Finding) => ({
+    file: f.file,
+    line: f.line,
+    field: f.field,
+    source: f.source,
+    kind: f.kind,
+    namespace: f.namespace,
+    name: f.name,
+    rule: f.rule,
+    message: f.message,
+  });
   const document = {
     requester: result.requester,
     violations: result.violations.map(finding),

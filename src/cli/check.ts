@@ -3,7 +3,8 @@
 import { readManifests } from '../cluster/manifests.js';
 import { loadConfigFile } from '../config/load.js';
 import { noObjects, usageError } from '../errors.js';
-import { checkObjects } from '../check/evaluate.js';
+import { checkObjects, withFieldLines } from '../check/evaluate.js';
+import { FieldLocator } from '../cluster/field-lines.js';
 import { renderJson, renderText } from '../check/report.js';
 
 export type CheckOutput = 'text' | 'json';
@@ -43,12 +44,14 @@ export function runCheck(
   // `-` reads stdin, as `kubectl apply -f -` does (`kustomize build | netguard check … -`)
   const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: (note) => stderr(`note: ${note}\n`) });
   if (objects.length === 0) throw noObjects(opts.paths);
-  const result = checkObjects({
+  const locator = new FieldLocator();
+  const judged = checkObjects({
     objects,
     config,
     defaultNamespace: namespace,
     ...(opts.as !== undefined ? { username: opts.as, groups } : {}),
   });
+  const result = withFieldLines(judged, (object, field) => locator.line(object, field));
   stdout(opts.output === 'json' ? renderJson(result) : renderText(result));
   return result.violations.length > 0 ? 1 : 0;
 }

@@ -8,10 +8,10 @@
 // `kustomize build` instead) and Helm templates (pipe `helm template`).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { manifestInvalid, manifestUnreadable, NetguardError } from '../errors.js';
+import { manifestInvalid, manifestUnreadable } from '../errors.js';
 import { manifestFiles } from './manifest-files.js';
 import { isRecord, type KubeObject } from './objects.js';
-import { withoutBom, yamlDocuments, type YamlDocument } from './yaml-documents.js';
+import { withoutBom, yamlDocuments, YamlSyntaxError, type YamlDocument } from '../util/yaml-documents.js';
 
 export interface SourcedObject {
   object: KubeObject;
@@ -22,7 +22,7 @@ export interface SourcedObject {
   /** `file:line` */
   source: string;
   /** where the document lies in the file's text, and the object's path inside it (List items) */
-  origin: { start: number; end: number; path: readonly (string | number)[] };
+  origin: { start: number; end: number; startLine: number; path: readonly (string | number)[] };
 }
 
 export interface ReadOptions {
@@ -53,7 +53,7 @@ function expandLists(value: KubeObject, doc: YamlDocument, file: string, path: (
     });
     return;
   }
-  out.push({ object: value, file, line: doc.line, source: `${file}:${doc.line}`, origin: { start: doc.start, end: doc.end, path } });
+  out.push({ object: value, file, line: doc.line, source: `${file}:${doc.line}`, origin: { start: doc.start, end: doc.end, startLine: doc.startLine, path } });
 }
 
 /**
@@ -67,7 +67,7 @@ export function fileObjects(text: string, file: string): { objects: SourcedObjec
   const objects: SourcedObject[] = [];
   let stranger: YamlDocument | undefined;
   try {
-    for (const doc of yamlDocuments(body, file)) {
+    for (const doc of yamlDocuments(body)) {
       if (doc.value === null || doc.value === undefined) continue;
       if (!isObject(doc.value)) {
         stranger ??= doc;
@@ -78,10 +78,11 @@ export function fileObjects(text: string, file: string): { objects: SourcedObjec
     }
   } catch (error) {
     // `{{ … }}` is Go template syntax: a chart's templates are not YAML until Helm renders them
-    if (error instanceof NetguardError && body.includes('{{')) {
+    if (!(error instanceof YamlSyntaxError)) throw error;
+    if (body.includes('{{')) {
       return { objects: [], note: `${file}: a Helm template, not manifests: skipped; to check what it renders, run \`helm template … | netguard check … -\`` };
     }
-    throw error;
+    throw manifestInvalid(`${file}:${error.line}`, error.reason);
   }
   if (stranger && objects.length > 0) {
     throw manifestInvalid(`${file}:${stranger.line}`, 'document is not a Kubernetes object (no apiVersion or kind) though others in the file are');

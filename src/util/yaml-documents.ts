@@ -7,8 +7,19 @@
 // inside any scalar, so the cut is exact): each document is parsed on its own, which gives its line
 // number for free and lets a caller find the document's text again to locate a field in it.
 import { CORE_SCHEMA, YAMLException, loadAll, mergeTag } from 'js-yaml';
-import { manifestInvalid } from '../errors.js';
-import { isRecord } from './objects.js';
+
+/** Where and why a text is not YAML netguard reads (`reason` is a sentence); callers name the file. */
+export class YamlSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+    this.name = 'YamlSyntaxError';
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 
@@ -19,9 +30,10 @@ export interface YamlDocument {
   value: unknown;
   /** 1-based line of the document's first content line */
   line: number;
-  /** the document's text lies in [start, end) of the file's text */
+  /** the document's text lies in [start, end) of the file's text, from line startLine */
   start: number;
   end: number;
+  startLine: number;
 }
 
 const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
@@ -98,8 +110,8 @@ function reasonOf(error: YAMLException): string {
 /** The text offsets refer to: without a byte-order mark. */
 export const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
-/** Parses every document of `text` (already without BOM); errors name `file:line`. */
-export function* yamlDocuments(body: string, file: string): Generator<YamlDocument> {
+/** Parses every document of `body` (a text without BOM); throws YamlSyntaxError. */
+export function* yamlDocuments(body: string): Generator<YamlDocument> {
   const hasAnchors = body.includes('&');
   for (const [start, end, line] of chunks(body)) {
     const chunk = body.slice(start, end);
@@ -109,7 +121,7 @@ export function* yamlDocuments(body: string, file: string): Generator<YamlDocume
     } catch (error) {
       if (!(error instanceof YAMLException)) throw error;
       const at = error.mark ? line + error.mark.line : line;
-      throw manifestInvalid(`${file}:${at}`, `not valid YAML: ${reasonOf(error)}`);
+      throw new YamlSyntaxError(at, `not valid YAML: ${reasonOf(error)}`);
     }
     const first = contentLine(body, start, end, line);
     for (const value of values) {
@@ -118,16 +130,16 @@ export function* yamlDocuments(body: string, file: string): Generator<YamlDocume
         try {
           size = expandedSize(value, MAX_EXPANDED_NODES);
         } catch (error) {
-          throw manifestInvalid(`${file}:${first}`, `not valid YAML: ${(error as Error).message}`);
+          throw new YamlSyntaxError(first, `not valid YAML: ${(error as Error).message}`);
         }
         if (size > MAX_EXPANDED_NODES) {
-          throw manifestInvalid(
-            `${file}:${first}`,
+          throw new YamlSyntaxError(
+            first,
             `YAML aliases expand this document to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes ("billion laughs"); refusing to read it`,
           );
         }
       }
-      yield { value, line: first, start, end };
+      yield { value, line: first, start, end, startLine: line };
     }
   }
 }
