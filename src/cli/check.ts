@@ -6,6 +6,7 @@ import { noObjects, usageError } from '../errors.js';
 import { checkObjects, withFieldLines } from '../check/evaluate.js';
 import { FieldLocator } from '../cluster/field-lines.js';
 import { renderJson, renderText } from '../check/report.js';
+import { NAMESPACE_NAME } from '../check/request.js';
 
 export type CheckOutput = 'text' | 'json';
 
@@ -19,9 +20,6 @@ export interface CheckOptions {
   /** path globs left out (repeatable --exclude) */
   exclude?: string[];
 }
-
-/** RFC 1123 label, what the API server accepts as a namespace name. */
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function runCheck(
   opts: CheckOptions,

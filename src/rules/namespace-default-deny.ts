@@ -27,7 +27,7 @@ function configured(config: Config): Direction[] {
   return DIRECTIONS.filter((d) => config.defaultDeny.directions.includes(d));
 }
 
-function missingDirections(namespace: string, snapshot: ClusterSnapshot, config: Config): Direction[] {
+export function missingDirections(namespace: string, snapshot: ClusterSnapshot, config: Config): Direction[] {
   return configured(config).filter((d) => snapshot.denyPolicies(namespace, d).size === 0);
 }
 
