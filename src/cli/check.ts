@@ -5,7 +5,7 @@ import { loadConfigFile } from '../config/load.js';
 import { noObjects, usageError } from '../errors.js';
 import { checkObjects, withFieldLines } from '../check/evaluate.js';
 import { FieldLocator } from '../cluster/field-lines.js';
-import { renderJson, renderText } from '../check/report.js';
+import { expiredNotes, renderJson, renderText } from '../check/report.js';
 import { NAMESPACE_NAME } from '../check/request.js';
 
 export type CheckOutput = 'text' | 'json';
@@ -47,9 +47,12 @@ export function runCheck(
     objects,
     config,
     defaultNamespace: namespace,
+    now: Date.now(),
     ...(opts.as !== undefined ? { username: opts.as, groups } : {}),
   });
   const result = withFieldLines(judged, (object, field) => locator.line(object, field));
+  // JSON carries expired exceptions in the document; text says so on stderr, beside the findings
+  if (opts.output !== 'json') stderr(expiredNotes(result));
   stdout(opts.output === 'json' ? renderJson(result) : renderText(result));
   return result.violations.length > 0 ? 1 : 0;
 }
