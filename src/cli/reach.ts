@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../cluster/objects.js';
 import { readManifests } from '../cluster/manifests.js';
 import { compileConfig, loadConfigFile } from '../config/load.js';
-import { manifestUnreadable, usageError } from '../errors.js';
+import { NAMESPACE_NAME } from '../check/request.js';
+import { manifestUnreadable, noObjects, usageError } from '../errors.js';
 import { Reachability } from '../reach/engine.js';
 import { checkExpectations, parseExpectations, type Expectation } from '../reach/expect.js';
 import { externalEndpoints, matchEndpoints, parsePort, tablesOf } from '../reach/query.js';
@@ -30,8 +31,6 @@ export interface ReachOptions {
   paths: string[];
 }
 
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /** The kinds reach reads from a live cluster: namespaces, policies, pods and workloads. */
 const LIVE_KINDS = [
   { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces' },
@@ -45,10 +44,14 @@ const LIVE_KINDS = [
   { kind: 'CronJob', apiVersion: 'batch/v1', path: '/apis/batch/v1/cronjobs' },
 ];
 
-async function readObjects(opts: ReachOptions): Promise<KubeObject[]> {
+async function readObjects(opts: ReachOptions, warn: (text: string) => void): Promise<KubeObject[]> {
   const files = [...opts.paths, ...(opts.state !== undefined ? [opts.state] : [])];
-  const objects = readManifests(files).map((s) => s.object);
-  if (opts.kubeconfig === undefined) return objects;
+  const objects = readManifests(files, { onNote: (note) => warn(`note: ${note}\n`) }).map((s) => s.object);
+  if (opts.kubeconfig === undefined) {
+    // as with check: CI must not pass on nothing
+    if (objects.length === 0) throw noObjects(files);
+    return objects;
+  }
   // client-node is loaded only when a live cluster is asked for
   const { clientFor, loadKubeConfig } = await import('../cluster/live/kubeconfig.js');
   const { listAll } = await import('../cluster/live/list-all.js');
@@ -81,7 +84,7 @@ export async function runReach(opts: ReachOptions, write: (text: string) => void
   const policyResources = (opts.config !== undefined ? loadConfigFile(opts.config) : compileConfig({}, 'defaults')).policyResourceList;
   const expectations = opts.expect !== undefined ? readExpectations(opts.expect) : [];
 
-  const state = reachState(await readObjects(opts), namespace, policyResources);
+  const state = reachState(await readObjects(opts, warn), namespace, policyResources);
   const patterns = [from, to, ...expectations.flatMap((e) => [e.from, e.to])];
   const engine = new Reachability([...state.endpoints, ...externalEndpoints(patterns, state.endpoints)], state.policies);
   if (state.notModelled.length > 0) {

@@ -187,6 +187,16 @@ describe('netguard reach on manifests', () => {
     expect(error.message).toContain(message);
   });
 
+  it('YAML that is not manifests (an expectations list beside them) is skipped with a note; nothing at all is an error', async () => {
+    const beside = file('expectations-here.yaml', [{ from: 'a', to: 'b', port: 80, allowed: true }]);
+    const result = await reach({ paths: [SHOP, beside], to: 'shop/deployment/adservice' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`note: ${beside}`);
+    const error = await reachError({ paths: [beside] });
+    expect(error.message).toContain('no Kubernetes objects found');
+    expect(error.exitOrStatus).toBe(2);
+  });
+
   it('with no state at all it exits 2 and says what it needs', async () => {
     const error = await reachError({ paths: [] });
     expect(error.message).toContain('reach needs the cluster state');
