@@ -9,6 +9,7 @@ import { labelsOf, metaOf, type KubeObject } from '../cluster/objects.js';
 import { ClusterStore } from '../cluster/store.js';
 import { MODE_LABEL, namespaceMode } from '../config/modes.js';
 import { RULE_IDS, type Config, type Direction, type Mode } from '../config/types.js';
+import { exceptionRef, expiredExceptions } from '../exceptions/apply.js';
 import type { ObjectFeed } from './feed.js';
 import { judgeNamespace, judgeObject, judgeWith, notAudited } from './judge.js';
 import { OwnerIndex, workloadWithPodSpec } from './owners.js';
@@ -69,6 +70,7 @@ function sortFindings(findings: AuditFinding[]): AuditFinding[] {
 
 export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: AuditProgress, scope: AuditScope = {}): Promise<AuditResult> {
   const time = new Date();
+  const now = time.getTime();
   const store = new ClusterStore(false);
   const owners = new OwnerIndex();
   const findings = new Findings();
@@ -123,9 +125,9 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
   }
 
   function judgeInto(into: Findings, object: KubeObject, kind: AuditKind, mode: Mode): void {
-    const found = judgeObject(object, kind, mode, store, config);
+    const found = judgeObject(object, kind, mode, store, config, now);
     if (kind !== 'Pod' || found.length === 0) return into.add(found);
-    into.addPod(object, namespaceFor(object, 'default') ?? 'default', found, owners, (stand, rule) => judgeWith(stand, rule, mode, store, config));
+    into.addPod(object, namespaceFor(object, 'default') ?? 'default', found, owners, (stand, rule) => judgeWith(stand, rule, mode, store, config, now));
   }
 
   const governed: string[] = [];
@@ -138,10 +140,10 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
     if (status === 'exempt') skipped.exempt.push(namespace);
     else if (mode === 'disabled') {
       skipped.disabled.push(namespace);
-      if (status === 'unlabelled') optIn.add(judgeNamespace(namespace, uid, 'enforce', store, config));
+      if (status === 'unlabelled') optIn.add(judgeNamespace(namespace, uid, 'enforce', store, config, now));
     } else {
       governed.push(namespace);
-      findings.add(judgeNamespace(namespace, uid, mode, store, config));
+      findings.add(judgeNamespace(namespace, uid, mode, store, config, now));
     }
   }
 
@@ -155,6 +157,7 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
     skipped,
     notAudited: notAudited(config),
     rulesOff: RULE_IDS.filter((rule) => !config.rules[rule]),
+    expiredExceptions: expiredExceptions(config, now).map(exceptionRef),
     notes: [...(feed.notes ?? [])],
     counts,
     time,

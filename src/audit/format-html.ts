@@ -2,7 +2,7 @@
 // coverage, the findings grouped by namespace and workload, what enforcing the unlabelled
 // namespaces would refuse, and who holds network-policy write. No script, no font, no request:
 // it reads the same offline. Every value from the cluster is escaped.
-import { coverageLines } from './coverage.js';
+import { countedFindings, coverageLines, exceptedPhrase } from './coverage.js';
 import { optInSentence } from './format-table.js';
 import type { AuditFinding, AuditResult, NamespaceReport } from './types.js';
 
@@ -58,7 +58,7 @@ function directionCell(ns: NamespaceReport, direction: string): string {
 
 function namespacesSection(result: AuditResult): string {
   const counts = new Map<string, number>();
-  for (const f of result.findings) {
+  for (const f of countedFindings(result)) {
     const ns = f.namespace ?? (f.kind === 'Namespace' ? f.name : undefined);
     if (ns !== undefined) counts.set(ns, (counts.get(ns) ?? 0) + 1);
   }
@@ -90,7 +90,11 @@ function objectCards(findings: readonly AuditFinding[], preview: boolean): strin
       const cards = [...objects.values()].map((list) => {
         const first = list[0]!;
         const pods = [...new Set(list.flatMap((f) => f.pods ?? []))];
-        const items = list.map((f) => `<li><span class="rule">${esc(f.rule)}</span> ${esc(f.message)}${preview ? '' : ` <span class="muted">(${esc(f.mode)})</span>`}</li>`);
+        const items = list.map((f) => {
+          const excepted = exceptedPhrase(f);
+          const badge = excepted ? ` <span class="badge warn" title="${esc(f.exception?.reason ?? '')}">${esc(excepted)}</span>` : '';
+          return `<li><span class="rule">${esc(f.rule)}</span>${badge} ${esc(f.message)}${preview ? '' : ` <span class="muted">(${esc(f.mode)})</span>`}</li>`;
+        });
         return (
           `<div class="object${preview ? ' preview' : ''}"><h4>${esc(first.kind)} ${esc(first.name)}</h4><ul class="plain">${items.join('')}</ul>` +
           `${pods.length > 0 ? `<div class="pods">${pods.length === 1 ? 'Pod' : `${pods.length} pods`}: ${pods.map(esc).join(', ')}</div>` : ''}</div>`
@@ -137,7 +141,7 @@ export function renderHtml(result: AuditResult): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>netguard audit — ${esc(result.source)}</title><style>${STYLE}</style></head>
 <body><header><h1>netguard audit</h1><p>${esc(result.source)}${esc(scope)} · ${esc(result.time.toISOString())}</p></header>
-<main><div class="cards">${card(result.findings.length, 'violations')}${card(result.governedNamespaces.length, 'governed namespaces')}${card(uncovered, 'governed without default-deny')}${card(unlabelled, 'unlabelled namespaces')}</div>
+<main><div class="cards">${card(countedFindings(result).length, 'violations')}${card(result.governedNamespaces.length, 'governed namespaces')}${card(uncovered, 'governed without default-deny')}${card(unlabelled, 'unlabelled namespaces')}</div>
 ${namespacesSection(result)}
 <section id="findings"><h2>Violations</h2>${findings}</section>
 ${optIn}

@@ -1,4 +1,5 @@
 // `--output json`: one document with a fixed key order, so runs diff cleanly.
+import { countedFindings } from './coverage.js';
 import { NOT_AUDITABLE_REASON } from './judge.js';
 import type { AuditFinding, AuditResult } from './types.js';
 
@@ -12,6 +13,7 @@ function finding(f: AuditFinding) {
     uid: f.uid ?? null,
     mode: f.mode,
     message: f.message,
+    exception: f.exception ?? null,
     ...(f.pods ? { pods: f.pods } : {}),
   };
 }
@@ -29,6 +31,7 @@ export function renderJson(result: AuditResult): string {
       defaultDeny: Object.fromEntries(n.coverage.map((c) => [c.direction, c.policies])),
     })),
     optIn: result.optIn.map(finding),
+    expiredExceptions: result.expiredExceptions,
     notAudited: result.notAudited.map((n) => ({ rule: n.rule, reason: n.reason || NOT_AUDITABLE_REASON })),
     rulesOff: result.rulesOff,
     skipped: {
@@ -38,7 +41,8 @@ export function renderJson(result: AuditResult): string {
     },
     notes: result.notes,
     summary: {
-      violations: result.findings.length,
+      violations: countedFindings(result).length,
+      excepted: result.findings.length - countedFindings(result).length,
       objects: result.counts.objects,
       judged: result.counts.judged,
       skipped: result.counts.skipped,

@@ -24,12 +24,17 @@ function result(finding: AuditFinding, timestamp: { seconds: number; nanos: numb
   return {
     policy: 'netguard',
     rule: finding.rule,
-    result: 'fail',
+    // an excepted finding is skipped, as Kyverno reports what a PolicyException covers
+    result: finding.exception ? 'skip' : 'fail',
     message: finding.message,
     source: 'netguard',
     scored: true,
     timestamp,
-    properties: { mode: finding.mode, ...(finding.pods ? { pods: finding.pods.join(',') } : {}) },
+    properties: {
+      mode: finding.mode,
+      ...(finding.pods ? { pods: finding.pods.join(',') } : {}),
+      ...(finding.exception ? { exception: finding.exception.name, exceptionExpires: finding.exception.expires } : {}),
+    },
     resources: [
       {
         apiVersion: finding.apiVersion,
@@ -63,7 +68,7 @@ function report(flavour: ReportFlavour, namespace: string | undefined, findings:
       labels: { 'app.kubernetes.io/managed-by': 'netguard' },
       annotations: annotations(audit),
     },
-    summary: { pass: 0, fail: findings.length, warn: 0, error: 0, skip: 0 },
+    summary: { pass: 0, fail: findings.filter((f) => !f.exception).length, warn: 0, error: 0, skip: findings.filter((f) => f.exception).length },
     results: findings.map((f) => result(f, timestamp)),
   };
 }

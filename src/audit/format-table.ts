@@ -2,7 +2,7 @@
 // workload's message ends with its pods), then what enforcing the unlabelled namespaces would
 // refuse (stage 0 of an opt-in rollout), then what the audit covered. Columns are padded to the
 // widest cell; the message is last and never cut.
-import { coverageLines } from './coverage.js';
+import { coverageLines, exceptedPhrase } from './coverage.js';
 import type { AuditFinding, AuditResult } from './types.js';
 
 const HEADER = ['RULE', 'KIND', 'NAMESPACE', 'NAME', 'MESSAGE'] as const;
@@ -15,7 +15,11 @@ export function podsText(pods: readonly string[]): string {
 }
 
 function table(findings: readonly AuditFinding[]): string[] {
-  const rows = findings.map((f) => [f.rule, f.kind, f.namespace ?? '-', f.name, f.pods ? `${f.message} ${podsText(f.pods)}` : f.message]);
+  const rows = findings.map((f) => {
+    const excepted = exceptedPhrase(f);
+    const message = `${excepted ? `(${excepted}) ` : ''}${f.message}${f.pods ? ` ${podsText(f.pods)}` : ''}`;
+    return [f.rule, f.kind, f.namespace ?? '-', f.name, message];
+  });
   const widths = HEADER.slice(0, 4).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ');
   return [line(HEADER), ...rows.map(line)];

@@ -4,6 +4,7 @@
 // cluster unreachable or forbidden).
 import { runAuditOn } from '../audit/audit.js';
 import type { ObjectFeed } from '../audit/feed.js';
+import { countedFindings } from '../audit/coverage.js';
 import { renderHtml } from '../audit/format-html.js';
 import { renderJson } from '../audit/format-json.js';
 import { renderOpenReports, renderPolicyReports } from '../audit/format-reports.js';
@@ -52,7 +53,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
     const result = await runAuditOn(feed, config, progress, { namespace: options.namespace });
     progress.stop();
     process.stdout.write(render(result));
-    return result.findings.length > 0 ? 1 : 0;
+    return countedFindings(result).length > 0 ? 1 : 0;
   } catch (error) {
     progress.stop();
     if (error instanceof NetguardError) process.stderr.write(`error: ${error.message}\n`);

@@ -5,7 +5,7 @@ import { parseManifestText, readManifests, type SourcedObject } from '../cluster
 import { loadConfigFile } from '../config/load.js';
 import { manifestUnreadable, usageError } from '../errors.js';
 import { checkObjects } from '../check/evaluate.js';
-import { renderJson, renderText } from '../check/report.js';
+import { expiredNotes, renderJson, renderText } from '../check/report.js';
 import { NAMESPACE_NAME } from '../check/request.js';
 
 export type CheckOutput = 'text' | 'json';
@@ -34,7 +34,11 @@ export function readPaths(paths: readonly string[]): SourcedObject[] {
 }
 
 
-export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
+export function runCheck(
+  opts: CheckOptions,
+  stdout: (text: string) => void = (t) => process.stdout.write(t),
+  stderr: (text: string) => void = (t) => process.stderr.write(t),
+): number {
   const namespace = opts.namespace ?? 'default';
   const groups = opts.asGroup ?? [];
   if (!NAMESPACE_NAME.test(namespace)) {
@@ -53,8 +57,11 @@ export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t
     objects,
     config,
     defaultNamespace: namespace,
+    now: Date.now(),
     ...(opts.as !== undefined ? { username: opts.as, groups } : {}),
   });
+  // JSON carries expired exceptions in the document; text says so on stderr, beside the findings
+  if (opts.output !== 'json') stderr(expiredNotes(result));
   stdout(opts.output === 'json' ? renderJson(result) : renderText(result));
   return result.violations.length > 0 ? 1 : 0;
 }
