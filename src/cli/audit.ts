@@ -48,7 +48,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
     const config = loadConfigFile(options.config);
     const feed: ObjectFeed =
       options.state !== undefined
-        ? staticFeed(options.state)
+        ? staticFeed(options.state, (note) => process.stderr.write(`note: ${note}\n`))
         : (await import('../audit/live-feed.js')).liveFeed({ kubeconfig: options.kubeconfig, context: options.context });
     const result = await runAuditOn(feed, config, progress, { namespace: options.namespace });
     progress.stop();
