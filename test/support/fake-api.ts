@@ -24,7 +24,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'ClusterRole', plural: 'clusterroles', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
   { kind: 'RoleBinding', plural: 'rolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true },
   { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
-  // workloads, for reach's endpoints
+  // workloads (owners of pods for audit, endpoints for reach)
   { kind: 'Deployment', plural: 'deployments', group: 'apps', version: 'v1', namespaced: true },
   { kind: 'StatefulSet', plural: 'statefulsets', group: 'apps', version: 'v1', namespaced: true },
   { kind: 'DaemonSet', plural: 'daemonsets', group: 'apps', version: 'v1', namespaced: true },
