@@ -1,6 +1,7 @@
 // `netguard writers`: who holds network-policy write, read from a live cluster (--kubeconfig, or
 // in-cluster) or a state directory (--state). Exit 0 when every writer is provisioned, 1 otherwise,
-// 2 on error. Roles and bindings come from the same feeds `audit` reads.
+// 2 on error. Roles and bindings come from the same feeds `audit` reads (kubeconfig as kubectl
+// finds it: --kubeconfig, $KUBECONFIG, ~/.kube/config, --context).
 import type { ObjectFeed } from '../audit/feed.js';
 import { staticFeed } from '../audit/static-feed.js';
 import { ClusterStore } from '../cluster/store.js';
@@ -11,6 +12,7 @@ import { findWriters, type Writer } from '../rbac/writers.js';
 export interface WritersOptions {
   config: string;
   kubeconfig?: string;
+  context?: string;
   state?: string;
   namespace?: string;
   output: 'table' | 'json';
@@ -55,7 +57,7 @@ export async function runWriters(options: WritersOptions): Promise<number> {
     if (options.output !== 'table' && options.output !== 'json') throw usageError(`--output must be table or json, not "${String(options.output)}"`);
     const config = loadConfigFile(options.config);
     const feed: ObjectFeed =
-      options.state !== undefined ? staticFeed(options.state) : (await import('../audit/live-feed.js')).liveFeed(options.kubeconfig);
+      options.state !== undefined ? staticFeed(options.state) : (await import('../audit/live-feed.js')).liveFeed({ kubeconfig: options.kubeconfig, context: options.context });
     const store = await storeFrom(feed);
     const writers = findWriters({ snapshot: store, bindings: store.allBindings(), config, ...(options.namespace ? { namespace: options.namespace } : {}) });
     const render = options.output === 'json' ? renderWritersJson : renderWritersTable;
