@@ -49,8 +49,10 @@ describe('parseReview', () => {
     ['namespace', { namespace: 3 }, 'request.namespace must be string (got 3)'],
   ])('%s → malformed with the uid kept', (_name, patch, message) => {
     const review = good();
-    const parsed = parseReview({ ...review, request: { ...review.request, ...patch } });
-    expect(parsed).toEqual({ outcome: 'malformed', apiVersion: 'admission.k8s.io/v1', uid: review.request.uid, message: `netguard: malformed AdmissionReview: ${message}` });
+    const request = { ...review.request, ...patch };
+    const parsed = parseReview({ ...review, request });
+    // the raw request travels along: its usable fields (kind, namespace) tell the mode to answer in
+    expect(parsed).toEqual({ outcome: 'malformed', apiVersion: 'admission.k8s.io/v1', uid: review.request.uid, message: `netguard: malformed AdmissionReview: ${message}`, request });
   });
 
   it('never throws, whatever JSON arrives', () => {
