@@ -12,6 +12,9 @@ import { formatViolation } from '../rules/engine.js';
 import type { Violation } from '../rules/types.js';
 import type { AdmissionResponse, AdmissionReviewResponse, ReviewApiVersion } from './types.js';
 
+/** How a dry-run warning tells itself apart from warn mode's (kubectl prints "Warning: " before it). */
+export const DRY_RUN_PREFIX = 'would be denied (dry-run): ';
+
 export interface Verdict {
   mode: Mode;
   /** global dry-run (config `dryRun` or `serve --dry-run`) */
@@ -66,8 +69,9 @@ export function decide(uid: string, verdict: Verdict): Decision {
       if (denying.length === 0) return { response: withOptional({ uid, allowed: true }, [...base, ...informational], undefined), wouldDeny: false };
       const annotations = annotationsOf(denying);
       if (dryRun) {
-        // never deny: what enforce would have refused is shown as warnings and recorded for audit
-        const warnings = [...base, ...violations.map(formatViolation)];
+        // never deny: what enforce would have refused is shown as warnings that say so (unlike
+        // warn mode's) and recorded for audit
+        const warnings = [...base, ...violations.map((v) => (v.warningOnly ? formatViolation(v) : `${DRY_RUN_PREFIX}${formatViolation(v)}`))];
         return { response: withOptional({ uid, allowed: true }, warnings, annotations), wouldDeny: true };
       }
       const response: AdmissionResponse = {

@@ -124,6 +124,35 @@ describe('logs', () => {
     expect(all).not.toContain('annotation-secret');
   });
 
+  it('a clean allow is not logged at info; every review with a finding is (SPEC log levels)', async () => {
+    const clean = podIn('enforced', 'web');
+    const disabled = podIn('off');
+    const findings = { denied: podIn('enforced'), warned: podIn('warned'), annotated: podIn('audited'), oddLabel: podIn('weird', 'web') };
+    for (const request of [clean, disabled, ...Object.values(findings)]) await server.review(request);
+    const reviewLine = (uid: string) => server.lines.filter((l) => l['uid'] === uid && l.msg === 'review');
+    expect(reviewLine(clean.uid)).toEqual([]);
+    expect(reviewLine(disabled.uid)).toEqual([]);
+    for (const [what, request] of Object.entries(findings)) {
+      expect(reviewLine(request.uid).map((l) => l.level), what).toEqual(['info']);
+    }
+  });
+
+  it('--log-level debug logs every review, clean allows at debug', async () => {
+    const debug = await startTestServer({ logLevel: 'debug' });
+    try {
+      const clean = podIn('enforced', 'web');
+      const denied = podIn('enforced');
+      await debug.review(clean);
+      await debug.review(denied);
+      const levelOf = (uid: string) => debug.lines.filter((l) => l['uid'] === uid && l.msg === 'review').map((l) => l.level);
+      expect(levelOf(clean.uid)).toEqual(['debug']);
+      expect(levelOf(denied.uid)).toEqual(['info']);
+      expect(debug.lines.find((l) => l['uid'] === clean.uid)).toMatchObject({ decision: 'allowed', rules: [], mode: 'enforce', name: 'web' });
+    } finally {
+      await debug.close();
+    }
+  });
+
   it('audit mode logs one structured line per violation', async () => {
     const request = podIn('audited');
     await server.review(request);
