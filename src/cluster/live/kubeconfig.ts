@@ -1,7 +1,7 @@
 // Which API server to talk to: the kubeconfig file given, else the in-cluster ServiceAccount.
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { configInvalid, configUnreadable, NetguardError } from '../../errors.js';
+import { configInvalid, fileUnreadable, NetguardError } from '../../errors.js';
 import { KubeClient } from './http.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -12,7 +12,7 @@ export const clusterUnreachable = (message: string, cause?: unknown) =>
 export function loadKubeConfig(file: string | undefined): KubeConfig {
   const kc = new KubeConfig();
   if (file !== undefined) {
-    if (!existsSync(file)) throw configUnreadable(file, new Error('no such file'));
+    if (!existsSync(file)) throw fileUnreadable(file, 'the kubeconfig (--kubeconfig)', 'no such file');
     try {
       kc.loadFromFile(file);
     } catch (error) {
