@@ -83,6 +83,21 @@ describe('verdicts by namespace mode (pod on the default ServiceAccount)', () =>
     expect(response).toEqual({ uid: expect.any(String), allowed: true });
   });
 
+  it('a review answered off the request event is the same answer fastify gives (status, headers, bytes)', async () => {
+    const request = podIn('enforced');
+    const body = JSON.stringify(reviewOf(request));
+    // exactly kube-apiserver's content type takes the review route; this spelling goes through fastify
+    const direct = await send(server.url, server.certs.caCert, { path: '/validate', headers: { 'content-type': 'application/json' }, body });
+    const viaFastify = await send(server.url, server.certs.caCert, { path: '/validate', headers: { 'content-type': 'application/json;charset=UTF-8' }, body });
+    for (const answer of [direct, viaFastify]) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    }
+    expect(direct.text).toBe(viaFastify.text);
+    expect(direct.headers['content-length']).toBe(viaFastify.headers['content-length']);
+    expect(JSON.parse(direct.text).response.status.code).toBe(403);
+  });
+
   it('kube-apiserver appends ?timeout=10s to the URL: still served', async () => {
     const request = podIn('enforced');
     const answer = await server.post(reviewOf(request), { 'content-type': 'application/json; charset=utf-8' });
