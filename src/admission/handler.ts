@@ -17,7 +17,7 @@ import type { Rule, Violation } from '../rules/types.js';
 import { cachedMode, isClusterScoped, liveMode, type RequestMode } from './mode.js';
 import { SnapshotOverlay, type OverlayData } from './overlay.js';
 import { confirmAbsences } from './readThrough.js';
-import { decide, internalErrorResponse, malformedResponse, reviewResponse, type Decision } from './response.js';
+import { decide, internalErrorResponse, malformedResponse, reviewResponse, violationMode, type Decision } from './response.js';
 import { logReview } from './review-log.js';
 import { parseReview } from './review.js';
 import type { AdmissionRequest } from './types.js';
@@ -104,7 +104,10 @@ export class AdmissionHandler {
       const rules = this.deps.engine.rulesFor(request, config);
       const resolved = cachedMode(request, config, this.deps.source, rules.length > 0) ?? (await this.modeFromApiServer(request, config));
       mode = resolved.mode;
-      if (rules.length === 0 || mode === 'disabled') {
+      // a disabled request mode still runs the rules that judge some violations in another mode
+      // (a ClusterRole change held against a binding in an enforce namespace)
+      const judging = mode === 'disabled' ? rules.filter((rule) => rule.judgesInOwnModes) : rules;
+      if (judging.length === 0) {
         // nothing to judge (no rule intercepts it, a subresource, or a disabled namespace)
         decision = { response: { uid: request.uid, allowed: true }, wouldDeny: false };
       } else {
@@ -119,6 +122,7 @@ export class AdmissionHandler {
         }
         violations = this.deps.engine.evaluate(request, snapshot, config);
         if (violations.length > 0 && this.deps.source.live) violations = await this.confirm(request, config, snapshot, violations);
+        violations = violations.filter((v) => violationMode(v, mode) !== 'disabled');
         decision = decide(request.uid, { mode, dryRun, violations, modeWarning: resolved.warning });
       }
     } catch (error) {
@@ -227,7 +231,7 @@ export class AdmissionHandler {
     const outcome: ReviewDecision = response.allowed ? 'allowed' : 'denied';
     // the answer itself says whether there was a finding: a denial, a warning (warn, dry-run,
     // exceptions, internal errors outside enforce) or an audit annotation
-    const finding = !response.allowed || response.warnings !== undefined || response.auditAnnotations !== undefined || violations.length > 0;
+    const finding = !response.allowed || response.warnings !== undefined || response.auditAnnotations !== undefined;
     logReview(logger, {
       uid: identity.uid,
       kind: identity.kind,
@@ -242,14 +246,12 @@ export class AdmissionHandler {
       requestDryRun: request.dryRun === true,
       durationMs: Math.round(ms * 1000) / 1000,
     }, finding);
-    if (mode === 'audit') {
-      for (const violation of violations) {
-        logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
-      }
+    for (const violation of violations) {
+      if (violationMode(violation, mode) === 'audit') logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
     }
     if (metrics) {
       metrics.review({ kind: request.kind.kind, operation: request.operation, mode, decision: outcome }, ms / 1000);
-      for (const violation of violations) metrics.violation(violation.rule, mode);
+      for (const violation of violations) metrics.violation(violation.rule, violationMode(violation, mode));
     }
   }
 }

@@ -7,6 +7,8 @@
 //
 // Global dry-run never denies: would-be denials become warnings plus audit annotations.
 // warningOnly violations are warnings in every evaluated mode and never deny.
+// A violation that carries its own mode (Violation.mode) is placed in that mode's row, so one
+// answer can refuse for one binding and only warn about another.
 import type { Mode } from '../config/types.js';
 import { formatViolation } from '../rules/engine.js';
 import type { Violation } from '../rules/types.js';
@@ -55,37 +57,51 @@ function withOptional(response: AdmissionResponse, warnings: string[], annotatio
   return response;
 }
 
+/**
+ * The mode one violation is judged in: its own when the rule set one (a binding's namespace, a
+ * namespace's old mode), else the request's. Every consumer (answer, logs, metrics) asks here.
+ */
+export function violationMode(violation: Violation, requestMode: Mode): Mode {
+  return violation.mode ?? requestMode;
+}
+
 export function decide(uid: string, verdict: Verdict): Decision {
   const { mode, dryRun, violations, modeWarning } = verdict;
   // nothing found and nothing to warn about: allowed in every mode (the common answer, kept cheap)
-  if (mode === 'disabled' || (violations.length === 0 && !modeWarning)) return { response: { uid, allowed: true }, wouldDeny: false };
-  const base = modeWarning ? [modeWarning] : [];
+  if (violations.length === 0 && (!modeWarning || mode === 'disabled')) return { response: { uid, allowed: true }, wouldDeny: false };
 
-  const denying = violations.filter((v) => !v.warningOnly);
-  const informational = violations.filter((v) => v.warningOnly).map(formatViolation);
-
-  switch (mode) {
-    case 'enforce': {
-      if (denying.length === 0) return { response: withOptional({ uid, allowed: true }, [...base, ...informational], undefined), wouldDeny: false };
-      const annotations = annotationsOf(denying);
-      if (dryRun) {
-        // never deny: what enforce would have refused is shown as warnings that say so (unlike
-        // warn mode's) and recorded for audit
-        const warnings = [...base, ...violations.map((v) => (v.warningOnly ? formatViolation(v) : `${DRY_RUN_PREFIX}${formatViolation(v)}`))];
-        return { response: withOptional({ uid, allowed: true }, warnings, annotations), wouldDeny: true };
+  // Each violation lands by its own mode: enforce refuses (or, under global dry-run, warns and is
+  // annotated), warn warns, audit annotates, disabled is dropped; warningOnly ones warn in every
+  // evaluated mode and never deny.
+  const warnings = mode !== 'disabled' && modeWarning ? [modeWarning] : [];
+  const refusing: Violation[] = [];
+  const annotated: Violation[] = [];
+  for (const violation of violations) {
+    const judged = violationMode(violation, mode);
+    if (judged === 'disabled') continue;
+    if (violation.warningOnly) {
+      warnings.push(formatViolation(violation));
+    } else if (judged === 'warn') {
+      warnings.push(formatViolation(violation));
+    } else {
+      annotated.push(violation);
+      if (judged === 'enforce') {
+        refusing.push(violation);
+        // under global dry-run the warning says it would have been refused (unlike warn mode's)
+        if (dryRun) warnings.push(`${DRY_RUN_PREFIX}${formatViolation(violation)}`);
       }
-      const response: AdmissionResponse = {
-        uid,
-        allowed: false,
-        status: { code: 403, reason: 'Forbidden', message: denying.map(formatViolation).join('\n') },
-      };
-      return { response: withOptional(response, [...base, ...informational], annotations), wouldDeny: true };
     }
-    case 'warn':
-      return { response: withOptional({ uid, allowed: true }, [...base, ...violations.map(formatViolation)], undefined), wouldDeny: false };
-    case 'audit':
-      return { response: withOptional({ uid, allowed: true }, [...base, ...informational], annotationsOf(denying)), wouldDeny: false };
   }
+  const annotations = annotationsOf(annotated);
+  if (refusing.length === 0 || dryRun) {
+    return { response: withOptional({ uid, allowed: true }, warnings, annotations), wouldDeny: refusing.length > 0 };
+  }
+  const response: AdmissionResponse = {
+    uid,
+    allowed: false,
+    status: { code: 403, reason: 'Forbidden', message: refusing.map(formatViolation).join('\n') },
+  };
+  return { response: withOptional(response, warnings, annotations), wouldDeny: true };
 }
 
 export interface InternalErrorContext {

@@ -21,6 +21,7 @@ export function renderText(result: CheckResult): string {
   const notJudged = [
     ...(s.exempt > 0 ? [`${s.exempt} in exempt namespaces`] : []),
     ...(s.ignored > 0 ? [`${s.ignored} of kinds netguard does not judge`] : []),
+    ...(s.replaced > 0 ? [`${s.replaced} given again by a later document, judged in that version`] : []),
   ];
   lines.push(
     `${plural(s.checked, 'object')} checked, ${plural(s.violations, 'violation')}, ${plural(s.warnings, 'warning')}` +

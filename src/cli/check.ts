@@ -6,6 +6,7 @@ import { loadConfigFile } from '../config/load.js';
 import { manifestUnreadable, usageError } from '../errors.js';
 import { checkObjects } from '../check/evaluate.js';
 import { renderJson, renderText } from '../check/report.js';
+import { NAMESPACE_NAME } from '../check/request.js';
 
 export type CheckOutput = 'text' | 'json';
 
@@ -19,7 +20,7 @@ export interface CheckOptions {
 }
 
 /** `-` reads manifests from stdin, as `kubectl apply -f -` does (`kustomize build | netguard check …`). */
-function readPaths(paths: readonly string[]): SourcedObject[] {
+export function readPaths(paths: readonly string[]): SourcedObject[] {
   return paths.flatMap((path) => {
     if (path !== '-') return readManifests([path]);
     let text: string;
@@ -32,8 +33,6 @@ function readPaths(paths: readonly string[]): SourcedObject[] {
   });
 }
 
-/** RFC 1123 label, what the API server accepts as a namespace name. */
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
   const namespace = opts.namespace ?? 'default';

@@ -6,7 +6,8 @@
 // default-deny policy. NetworkPolicy UPDATE/DELETE: allowed unless it takes away the namespace's
 // last default-deny for a direction (a policy that covered nothing, or a namespace that never had
 // coverage, is not this rule's business). Namespace opted in or made stricter: warns about the
-// missing default-deny and existing pods on disallowed ServiceAccounts (at most 10 named).
+// missing default-deny and (under pod-service-account's id) existing pods on disallowed
+// ServiceAccounts (at most 10 named).
 // Nothing is enforced while the namespace is terminating.
 import type { AdmissionRequest } from '../admission/types.js';
 import { defaultDenyDirections, isTerminating } from '../cluster/facts.js';
@@ -26,7 +27,7 @@ function configured(config: Config): Direction[] {
   return DIRECTIONS.filter((d) => config.defaultDeny.directions.includes(d));
 }
 
-function missingDirections(namespace: string, snapshot: ClusterSnapshot, config: Config): Direction[] {
+export function missingDirections(namespace: string, snapshot: ClusterSnapshot, config: Config): Direction[] {
   return configured(config).filter((d) => snapshot.denyPolicies(namespace, d).size === 0);
 }
 
@@ -144,8 +145,9 @@ function judgeNamespace(request: AdmissionRequest, snapshot: ClusterSnapshot, co
       const partial = listing.complete ? '' : `; the pod listing stopped early: checked the first ${listing.pods.length} pods`;
       const count = offenders.length === 1 ? '1 existing pod runs' : `${offenders.length} existing pods run`;
       const account = single ? `the disallowed ServiceAccount "${accounts[0]}"` : 'disallowed ServiceAccounts';
+      // filed under the rule that will refuse those pods, so its cap and exceptions apply to the warning
       violations.push({
-        rule: 'namespace-default-deny',
+        rule: 'pod-service-account',
         warningOnly: true,
         message:
           `${count} under ${account} and would now be ${CONSEQUENCE[after]}: ${list} (${where}${partial}). ` +

@@ -1,7 +1,7 @@
 // What a rule is: data plus one pure, synchronous function of (request, snapshot, config).
 import type { AdmissionRequest, Operation } from '../admission/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
-import type { Config, RuleId } from '../config/types.js';
+import type { Config, Mode, RuleId } from '../config/types.js';
 import type { StoredKind } from '../cluster/store.js';
 
 /** A kind of object a rule judges, and the operations it judges it on. */
@@ -26,6 +26,12 @@ export interface Violation {
   /** informational: shown as a warning in every evaluated mode, never denies */
   warningOnly?: boolean;
   absences?: Absence[];
+  /**
+   * The mode this violation is judged in when it is not the request's: a role change judged per
+   * binding in that binding's namespace mode, a namespace loosening judged in the stricter of its
+   * old mode and clusterScopedMode. Unset: the request's mode.
+   */
+  mode?: Mode;
 }
 
 /** The request a rule sees; `requester` is undefined when nobody is asking (offline check without --as). */
@@ -42,6 +48,11 @@ export interface Rule {
   intercepts: readonly Intercept[];
   /** cluster state this rule reads: drives which caches start and what the chart's RBAC grants */
   needs: readonly StoredKind[];
+  /**
+   * true for rules that may set Violation.mode: they run even when the request's own mode is
+   * disabled (clusterScopedMode: disabled must not let an enforce namespace be loosened)
+   */
+  judgesInOwnModes?: boolean;
   /** true for rules that judge who is asking; offline check skips them without --as */
   judgesRequester?: boolean;
   evaluate(input: RuleInput): Violation[];
