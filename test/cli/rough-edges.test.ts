@@ -3,13 +3,16 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeRequest } from '../support/requests.js';
 import { reviewOf, send } from '../support/serve.js';
 import { pod as podObject } from '../support/kube-objects.js';
 import { makeTestCerts } from '../support/tls.js';
 import { CONFIG, SHOP } from './fixtures.js';
 import { entry, netguardAsync, ROOT, tempTree } from './run.js';
+
+// each case starts the real command, some more than once; a loaded machine makes that slow
+vi.setConfig({ testTimeout: 120_000 });
 
 describe.concurrent('errors name the file and the flag', () => {
   it('serve --tls-cert missing.crt names the TLS certificate, not a config', async () => {
