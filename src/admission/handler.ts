@@ -12,6 +12,7 @@ import type { Config, Mode } from '../config/types.js';
 import { errorText } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Engine } from '../rules/engine.js';
+import { applyExceptions, exceptionNames, type ExceptedViolation } from '../exceptions/apply.js';
 import { nameOf, namespaceOf } from '../rules/kinds.js';
 import type { Rule, Violation } from '../rules/types.js';
 import { cachedMode, isClusterScoped, liveMode, type RequestMode } from './mode.js';
@@ -31,6 +32,8 @@ export type ReviewDecision = 'allowed' | 'denied';
 export interface AdmissionMetrics {
   review(labels: { kind: string; operation: string; mode: Mode | 'none'; decision: ReviewDecision }, seconds: number): void;
   violation(rule: string, mode: Mode): void;
+  /** an exception covered a violation of this review (counted once per review and exception) */
+  exceptionApplied(exception: string): void;
   error(type: 'internal' | 'malformed' | 'invalid'): void;
 }
 
@@ -43,6 +46,8 @@ export interface AdmissionHandlerDeps {
   /** serve --dry-run: never deny, whatever the config says */
   dryRun?: boolean;
   metrics?: AdmissionMetrics;
+  /** the clock exceptions expire by (epoch ms); Date.now in production, injected by tests */
+  now?: () => number;
 }
 
 export interface HandlerResult {
@@ -97,6 +102,7 @@ export class AdmissionHandler {
     const dryRun = config.dryRun || this.deps.dryRun === true;
     let mode: Mode = 'enforce';
     let violations: Violation[] = [];
+    let excepted: ExceptedViolation[] = [];
     let decision: Decision;
     // Each asynchronous step is awaited only when it has work to do (a live read): a review the
     // cache can answer runs start to finish without giving up the event loop.
@@ -123,16 +129,19 @@ export class AdmissionHandler {
         violations = this.deps.engine.evaluate(request, snapshot, config);
         if (violations.length > 0 && this.deps.source.live) violations = await this.confirm(request, config, snapshot, violations);
         violations = violations.filter((v) => violationMode(v, mode) !== 'disabled');
-        decision = decide(request.uid, { mode, dryRun, violations, modeWarning: resolved.warning });
+        // exceptions apply to what is confirmed, at the time of the answer
+        ({ violations, excepted } = applyExceptions(request, violations, config, (this.deps.now ?? Date.now)()));
+        decision = decide(request.uid, { mode, dryRun, violations, excepted, ruleCaps: config.ruleCaps, modeWarning: resolved.warning });
       }
     } catch (error) {
       const modeAssumed = error instanceof NamespaceReadError;
       if (modeAssumed) mode = error.fallbackMode;
       decision = this.internalError(request, mode, dryRun, error, modeAssumed);
       violations = [];
+      excepted = [];
     }
 
-    this.record(request, mode, dryRun, violations, decision, performance.now() - started);
+    this.record(request, { mode, dryRun, ruleCaps: config.ruleCaps }, violations, excepted, decision, performance.now() - started);
     return { statusCode: 200, body: reviewResponse(apiVersion, decision.response) };
   }
 
@@ -223,9 +232,17 @@ export class AdmissionHandler {
     };
   }
 
-  /** One log line per review (info when the answer is not a clean allow), one per violation in audit mode, metrics. */
-  private record(request: AdmissionRequest, mode: Mode, dryRun: boolean, violations: readonly Violation[], decision: Decision, ms: number): void {
+  /** One log line per review (info when the answer is not a clean allow), one per violation judged in audit mode, metrics. */
+  private record(
+    request: AdmissionRequest,
+    { mode, dryRun, ruleCaps }: { mode: Mode; dryRun: boolean; ruleCaps: Config['ruleCaps'] },
+    violations: readonly Violation[],
+    excepted: readonly ExceptedViolation[],
+    decision: Decision,
+    ms: number,
+  ): void {
     const { logger, metrics } = this.deps;
+    const exceptions = exceptionNames(excepted);
     const identity = this.identity(request);
     const { response } = decision;
     const outcome: ReviewDecision = response.allowed ? 'allowed' : 'denied';
@@ -242,16 +259,18 @@ export class AdmissionHandler {
       mode,
       decision: outcome,
       rules: ruleIdsOf(violations),
+      exceptions,
       wouldDeny: dryRun && decision.wouldDeny,
       requestDryRun: request.dryRun === true,
       durationMs: Math.round(ms * 1000) / 1000,
     }, finding);
     for (const violation of violations) {
-      if (violationMode(violation, mode) === 'audit') logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
+      if (violationMode(violation, mode, ruleCaps) === 'audit') logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
     }
     if (metrics) {
       metrics.review({ kind: request.kind.kind, operation: request.operation, mode, decision: outcome }, ms / 1000);
-      for (const violation of violations) metrics.violation(violation.rule, violationMode(violation, mode));
+      for (const violation of violations) metrics.violation(violation.rule, violationMode(violation, mode, ruleCaps));
+      for (const name of exceptions) metrics.exceptionApplied(name);
     }
   }
 }

@@ -1,15 +1,19 @@
-// The one place that turns a verdict into an AdmissionResponse (SPEC "Modes"):
+// The one place that turns a verdict into an AdmissionResponse (SPEC "Modes", "Exceptions").
+// Each violation is judged in its own effective mode: the violation's mode (else the request's),
+// lowered to its rule's cap (`rules.<id>: warn`):
 //
 //   enforce  → allowed: false, 403 Forbidden, every violation on its own line; audit annotations
 //   warn     → allowed: true, one warning per violation
 //   audit    → allowed: true, auditAnnotations keyed by rule id
-//   disabled → allowed: true, nothing evaluated
+//   disabled → nothing
 //
 // Global dry-run never denies: would-be denials become warnings plus audit annotations.
 // warningOnly violations are warnings in every evaluated mode and never deny.
-// A violation that carries its own mode (Violation.mode) is placed in that mode's row, so one
-// answer can refuse for one binding and only warn about another.
-import type { Mode } from '../config/types.js';
+// A violation an exception covers is not counted: it becomes a warning naming the exception and its
+// expiry, and the audit annotation `exception` lists the exceptions applied (names, comma-separated).
+import { cappedMode } from '../config/modes.js';
+import type { Config, Mode } from '../config/types.js';
+import { exceptionNames, formatExcepted, type ExceptedViolation } from '../exceptions/apply.js';
 import { formatViolation } from '../rules/engine.js';
 import type { Violation } from '../rules/types.js';
 import type { AdmissionResponse, AdmissionReviewResponse, ReviewApiVersion } from './types.js';
@@ -17,12 +21,20 @@ import type { AdmissionResponse, AdmissionReviewResponse, ReviewApiVersion } fro
 /** How a dry-run warning tells itself apart from warn mode's (kubectl prints "Warning: " before it). */
 export const DRY_RUN_PREFIX = 'would be denied (dry-run): ';
 
+/** The audit annotation key that names the exceptions applied to a review. */
+export const EXCEPTION_ANNOTATION = 'exception';
+
 export interface Verdict {
+  /** the request's mode */
   mode: Mode;
   /** global dry-run (config `dryRun` or `serve --dry-run`) */
   dryRun: boolean;
-  /** in engine order */
+  /** in engine order; none of them excepted */
   violations: readonly Violation[];
+  /** violations an exception covers */
+  excepted?: readonly ExceptedViolation[];
+  /** `rules.<id>` caps (config.ruleCaps) */
+  ruleCaps?: Config['ruleCaps'];
   /** from the namespace label (an unknown netguard.io/mode value) */
   modeWarning?: string;
 }
@@ -39,8 +51,7 @@ function oneLine(text: string): string {
 }
 
 /** `rule-id` → its messages joined with "; " (audit annotation values are single strings). */
-function annotationsOf(violations: readonly Violation[]): Record<string, string> | undefined {
-  if (violations.length === 0) return undefined;
+function annotationsOf(violations: readonly Violation[]): Record<string, string> {
   // keys are netguard's own rule ids, never "__proto__", so a plain object is safe (and cheap:
   // every denied review builds one)
   const annotations: Record<string, string> = {};
@@ -51,57 +62,53 @@ function annotationsOf(violations: readonly Violation[]): Record<string, string>
   return annotations;
 }
 
-function withOptional(response: AdmissionResponse, warnings: string[], annotations: Record<string, string> | undefined): AdmissionResponse {
-  if (warnings.length > 0) response.warnings = warnings.map(oneLine);
-  if (annotations) response.auditAnnotations = annotations;
-  return response;
-}
+const NO_CAPS: Config['ruleCaps'] = {};
 
 /**
  * The mode one violation is judged in: its own when the rule set one (a binding's namespace, a
- * namespace's old mode), else the request's. Every consumer (answer, logs, metrics) asks here.
+ * namespace's old mode), else the request's — lowered to its rule's cap (`rules.<id>: warn`).
+ * Every consumer (answer, logs, metrics) asks here.
  */
-export function violationMode(violation: Violation, requestMode: Mode): Mode {
-  return violation.mode ?? requestMode;
+export function violationMode(violation: Violation, requestMode: Mode, caps: Config['ruleCaps'] = NO_CAPS): Mode {
+  return cappedMode(violation.rule, violation.mode ?? requestMode, caps);
 }
 
 export function decide(uid: string, verdict: Verdict): Decision {
   const { mode, dryRun, violations, modeWarning } = verdict;
+  const excepted = verdict.excepted ?? [];
+  const caps = verdict.ruleCaps ?? NO_CAPS;
   // nothing found and nothing to warn about: allowed in every mode (the common answer, kept cheap)
-  if (violations.length === 0 && (!modeWarning || mode === 'disabled')) return { response: { uid, allowed: true }, wouldDeny: false };
+  if (violations.length === 0 && excepted.length === 0 && (!modeWarning || mode === 'disabled')) return { response: { uid, allowed: true }, wouldDeny: false };
 
-  // Each violation lands by its own mode: enforce refuses (or, under global dry-run, warns and is
-  // annotated), warn warns, audit annotates, disabled is dropped; warningOnly ones warn in every
-  // evaluated mode and never deny.
-  const warnings = mode !== 'disabled' && modeWarning ? [modeWarning] : [];
-  const refusing: Violation[] = [];
+  const warnings: string[] = mode !== 'disabled' && modeWarning ? [modeWarning] : [];
+  const denying: Violation[] = [];
   const annotated: Violation[] = [];
   for (const violation of violations) {
-    const judged = violationMode(violation, mode);
-    if (judged === 'disabled') continue;
-    if (violation.warningOnly) {
-      warnings.push(formatViolation(violation));
-    } else if (judged === 'warn') {
-      warnings.push(formatViolation(violation));
-    } else {
+    const effective = violationMode(violation, mode, caps);
+    if (effective === 'disabled') continue;
+    if (violation.warningOnly || effective === 'warn') warnings.push(formatViolation(violation));
+    else if (effective === 'audit') annotated.push(violation);
+    else {
+      denying.push(violation);
       annotated.push(violation);
-      if (judged === 'enforce') {
-        refusing.push(violation);
-        // under global dry-run the warning says it would have been refused (unlike warn mode's)
-        if (dryRun) warnings.push(`${DRY_RUN_PREFIX}${formatViolation(violation)}`);
-      }
+      // what enforce would have refused is shown as warnings that say so (unlike warn mode's) and
+      // recorded for audit
+      if (dryRun) warnings.push(`${DRY_RUN_PREFIX}${formatViolation(violation)}`);
     }
   }
-  const annotations = annotationsOf(annotated);
-  if (refusing.length === 0 || dryRun) {
-    return { response: withOptional({ uid, allowed: true }, warnings, annotations), wouldDeny: refusing.length > 0 };
+  const applied = excepted.filter((e) => violationMode(e.violation, mode, caps) !== 'disabled');
+  for (const entry of applied) warnings.push(formatExcepted(entry));
+
+  const annotations = annotated.length > 0 ? annotationsOf(annotated) : undefined;
+  const response: AdmissionResponse =
+    denying.length > 0 && !dryRun
+      ? { uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: denying.map(formatViolation).join('\n') } }
+      : { uid, allowed: true };
+  if (warnings.length > 0) response.warnings = warnings.map(oneLine);
+  if (annotations || applied.length > 0) {
+    response.auditAnnotations = { ...annotations, ...(applied.length > 0 ? { [EXCEPTION_ANNOTATION]: exceptionNames(applied).join(',') } : {}) };
   }
-  const response: AdmissionResponse = {
-    uid,
-    allowed: false,
-    status: { code: 403, reason: 'Forbidden', message: refusing.map(formatViolation).join('\n') },
-  };
-  return { response: withOptional(response, warnings, annotations), wouldDeny: true };
+  return { response, wouldDeny: denying.length > 0 };
 }
 
 export interface InternalErrorContext {

@@ -6,15 +6,23 @@ import { storeFromObjects } from '../cluster/static.js';
 import { labelsOf } from '../cluster/objects.js';
 import { latestVersions } from './latest.js';
 import { namespaceMode } from '../config/modes.js';
-import type { Config, RuleId } from '../config/types.js';
+import type { Config, Mode, RuleId } from '../config/types.js';
+import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exceptions/apply.js';
 import { Engine } from '../rules/engine.js';
 import { NETWORKING, POD_SPEC_PATHS, RBAC } from '../rules/kinds.js';
 import { RULES } from '../rules/registry.js';
 import { createRequest, groupVersionOf, impersonatedUser, isClusterScoped, namespaceFor } from './request.js';
 
 export interface Finding {
-  /** `file:line` of the document */
+  file: string;
+  /** 1-based line of the offending field when the finding names one (see withFieldLines), else of the document */
+  line: number;
+  /** the offending field (`spec.template.spec.serviceAccountName`), or null for the object as a whole */
+  field: string | null;
+  /** `file:line` */
   source: string;
+  /** the object the finding is about */
+  object: SourcedObject;
   kind: string;
   /** null for cluster-scoped objects */
   namespace: string | null;
@@ -22,6 +30,10 @@ export interface Finding {
   /** null for a warning that no rule raised (an unknown netguard.io/mode value) */
   rule: RuleId | null;
   message: string;
+  /** the exception that covers it (excepted findings only) */
+  exception?: ExceptionRef;
+  /** the mode `rules.<id>` caps the rule at, when that turned a violation into a warning */
+  cappedAt?: Mode;
 }
 
 export interface SkippedRule {
@@ -42,12 +54,17 @@ export interface CheckSummary {
   replaced: number;
   violations: number;
   warnings: number;
+  excepted: number;
 }
 
 export interface CheckResult {
   requester: { username: string; groups: string[] } | null;
   violations: Finding[];
   warnings: Finding[];
+  /** violations an exception covers: shown, not counted for the exit code */
+  excepted: Finding[];
+  /** exceptions in the config that have expired (they cover nothing) */
+  expiredExceptions: ExceptionRef[];
   skippedRules: SkippedRule[];
   summary: CheckSummary;
 }
@@ -60,6 +77,8 @@ export interface CheckInput {
   /** --as; undefined skips the rules that judge the requester */
   username?: string;
   groups?: readonly string[];
+  /** epoch ms: exceptions expired by then cover nothing (default: the current time) */
+  now?: number;
 }
 
 /** The two rules SPEC names as judging the requester; a rule may also declare it itself. */
@@ -91,6 +110,7 @@ const engine = new Engine();
 
 export function checkObjects(input: CheckInput): CheckResult {
   const { config, defaultNamespace } = input;
+  const now = input.now ?? Date.now();
   const snapshot = storeFromObjects(input.objects, defaultNamespace);
   const { latest: objects, replaced } = latestVersions(input.objects, defaultNamespace);
   const user: UserInfo = impersonatedUser(input.username, input.groups ?? []);
@@ -98,9 +118,11 @@ export function checkObjects(input: CheckInput): CheckResult {
 
   const violations: Finding[] = [];
   const warnings: Finding[] = [];
-  const summary: CheckSummary = { objects: input.objects.length, checked: 0, exempt: 0, ignored: 0, replaced, violations: 0, warnings: 0 };
+  const excepted: Finding[] = [];
+  const summary: CheckSummary = { objects: input.objects.length, checked: 0, exempt: 0, ignored: 0, replaced, violations: 0, warnings: 0, excepted: 0 };
 
-  objects.forEach(({ object, source }, index) => {
+  objects.forEach((sourced, index) => {
+    const { object, file, line, source } = sourced;
     if (!isJudgedKind(object.apiVersion, object.kind)) {
       summary.ignored++;
       return;
@@ -116,29 +138,53 @@ export function checkObjects(input: CheckInput): CheckResult {
     summary.checked++;
     const request = createRequest(object, defaultNamespace, user, `netguard-check-${index + 1}`);
     const where = {
+      file,
+      line,
       source,
+      object: sourced,
       kind: request.kind.kind,
       namespace: clusterScoped ? null : (namespace ?? null),
       name: request.name || '<unnamed>',
     };
     if (object.kind === 'Namespace' && request.name) {
       const label = namespaceMode(request.name, labelsOf(object), config).warning;
-      if (label) warnings.push({ ...where, rule: null, message: label });
+      if (label) warnings.push({ ...where, field: null, rule: null, message: label });
     }
-    for (const violation of engine.evaluate(request, snapshot, config, { skip })) {
+    const judgement = engine.judge(request, snapshot, config, { skip, now });
+    for (const violation of judgement.violations) {
       // judged in a disabled namespace's mode (a binding there): the webhook would not hold it
       if (violation.mode === 'disabled') continue;
-      (violation.warningOnly ? warnings : violations).push({ ...where, rule: violation.rule, message: violation.message });
+      const finding: Finding = { ...where, field: violation.field ?? null, rule: violation.rule, message: violation.message };
+      // a rule capped at warn or audit never fails the check: the webhook would not deny it
+      const cap = config.ruleCaps[violation.rule];
+      if (cap !== undefined && cap !== 'enforce' && !violation.warningOnly) finding.cappedAt = cap;
+      (violation.warningOnly || finding.cappedAt ? warnings : violations).push(finding);
+    }
+    for (const { violation, exception } of judgement.excepted) {
+      if (violation.mode !== 'disabled') excepted.push({ ...where, field: violation.field ?? null, rule: violation.rule, message: violation.message, exception: exceptionRef(exception) });
     }
   });
 
   summary.violations = violations.length;
   summary.warnings = warnings.length;
+  summary.excepted = excepted.length;
   return {
     requester: input.username === undefined ? null : { username: input.username, groups: [...(user.groups ?? [])] },
     violations,
     warnings,
+    excepted,
+    expiredExceptions: expiredExceptions(config, now).map(exceptionRef),
     skippedRules: [...skip].filter((rule) => config.rules[rule]).map((rule) => ({ rule, reason: SKIP_REASON })),
     summary,
   };
+}
+
+/** Findings that name a field point at its line; `locate` finds it (it reads the file again). */
+export function withFieldLines(result: CheckResult, locate: (object: SourcedObject, field: string) => number): CheckResult {
+  const place = (f: Finding): Finding => {
+    if (f.field === null) return f;
+    const line = locate(f.object, f.field);
+    return { ...f, line, source: `${f.file}:${line}` };
+  };
+  return { ...result, violations: result.violations.map(place), warnings: result.warnings.map(place), excepted: result.excepted.map(place) };
 }

@@ -1,16 +1,19 @@
 // Reads, validates and compiles the YAML config. Validation errors name the file and the key path.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
 import schema from './config.schema.json' with { type: 'json' };
 import { configInvalid, configUnreadable } from '../errors.js';
 import { parseCidr, type Cidr } from '../util/cidr.js';
 import { compileGlobs } from '../util/glob.js';
-import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleId } from './types.js';
+import { compileExceptions } from '../exceptions/compile.js';
+import { closest } from '../util/suggest.js';
+import { withoutBom, yamlDocuments, YamlSyntaxError, type YamlDocument } from '../util/yaml-documents.js';
+import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleCap, type RuleId, type RuleSetting } from './types.js';
 
 export const CONFIG_SCHEMA = schema;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the schema and value they are about (known keys for "did you mean")
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSpec = ajv.compile(schema);
 
 /** The network-policy APIs of Kubernetes sig-network, Cilium, Calico and Antrea (SPEC defaults). */
@@ -68,7 +71,8 @@ export function defaultSpec(): ConfigSpec {
     serviceAccounts: { disallowed: ['default'] },
     trustedCidrs: [],
     policyResources: [...DEFAULT_POLICY_RESOURCES],
-    rules: Object.fromEntries(RULE_IDS.map((id) => [id, true])) as Record<RuleId, boolean>,
+    exceptions: [],
+    rules: Object.fromEntries(RULE_IDS.map((id) => [id, true])) as Record<RuleId, RuleSetting>,
   };
 }
 
@@ -78,25 +82,60 @@ function keyPath(error: ErrorObject): string {
     .slice(1)
     .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`))
     .join('');
-  const extra = error.keyword === 'additionalProperties' ? `.${String(error.params['additionalProperty'])}` : '';
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? `.${String(error.params['additionalProperty'])}`
+      : error.keyword === 'required'
+      ? `.${String(error.params['missingProperty'])}`
+      : '';
   return `${path}${extra}`.replace(/^\./, '') || '(top level)';
 }
 
 function describe(error: ErrorObject): string {
   switch (error.keyword) {
-    case 'additionalProperties':
-      return 'unknown key';
-    case 'enum':
-      return `must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const guess = closest(String(error.params['additionalProperty']), known);
+      return guess ? `unknown key (did you mean "${guess}"?)` : 'unknown key';
+    }
+    case 'required':
+      return 'is required';
+    case 'enum': {
+      const allowed = error.params['allowedValues'] as unknown[];
+      // YAML 1.1 tools (kubectl, Helm) read a bare `off` as false: the mode is spelled `disabled`
+      const off = (error.data === 'off' || error.data === false) && allowed.includes('disabled');
+      return `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${off ? '; write "disabled" to switch netguard off ("off" reads as false in YAML 1.1)' : ''}`;
+    }
     case 'pattern':
-      return error.instancePath.includes('serviceAccounts')
-        ? 'must be "namespace/name" of a ServiceAccount'
-        : error.instancePath.includes('policyResources')
-        ? 'must be "group/resource" in lower case, e.g. "cilium.io/ciliumnetworkpolicies"'
-        : 'must be a namespace name or glob (lowercase letters, digits, "-", "*", "?")';
+      return describePattern(error.instancePath);
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** Patterns are regular expressions; a user is told what the value must look like instead. */
+function describePattern(path: string): string {
+  if (path.startsWith('/exceptions/')) {
+    const key = path.split('/')[3];
+    if (key === 'expires') return 'must be an RFC 3339 date or date-time (e.g. "2027-03-31" or "2027-03-31T18:00:00Z")';
+    if (key === 'name') return 'must be letters, digits, "-", "_" or "." (at most 63, starting and ending with a letter or digit)';
+    if (key === 'kinds') return 'must be a Kind (e.g. "Deployment") or group/Kind (e.g. "cilium.io/CiliumNetworkPolicy")';
+    if (key === 'reason') return 'must say why the exception exists (e.g. a ticket and a plan)';
+  }
+  return path.includes('serviceAccounts')
+    ? 'must be "namespace/name" of a ServiceAccount'
+    : path.includes('policyResources')
+    ? 'must be "group/resource" in lower case, e.g. "cilium.io/ciliumnetworkpolicies"'
+    : 'must be a namespace name or glob (lowercase letters, digits, "-", "*", "?")';
+}
+
+function ruleCaps(rules: Record<RuleId, RuleSetting>): Partial<Record<RuleId, RuleCap>> {
+  const caps: Partial<Record<RuleId, RuleCap>> = {};
+  for (const id of RULE_IDS) {
+    const setting = rules[id];
+    if (typeof setting === 'string') caps[id] = setting;
+  }
+  return caps;
 }
 
 /** Validates a parsed document; `file` only labels the errors. */
@@ -122,7 +161,9 @@ export function compileConfig(raw: unknown, file: string): Config {
     rules: { ...defaults.rules, ...given.rules },
   };
   const badCidrs = spec.trustedCidrs.flatMap((text, i) => (parseCidr(text) ? [] : [`trustedCidrs[${i}]: "${text}" is not a valid IPv4 or IPv6 CIDR`]));
-  if (badCidrs.length > 0) throw configInvalid(file, `invalid config:\n  - ${badCidrs.join('\n  - ')}`);
+  const exceptions = compileExceptions(spec.exceptions);
+  const problems = [...badCidrs, ...exceptions.problems];
+  if (problems.length > 0) throw configInvalid(file, `invalid config:\n  - ${problems.join('\n  - ')}`);
 
   return {
     ...spec,
@@ -136,18 +177,22 @@ export function compileConfig(raw: unknown, file: string): Config {
     disallowedServiceAccounts: new Set(spec.serviceAccounts.disallowed),
     cleanupAccountSet: new Set(spec.cleanupAccounts),
     policyResourceList: policyResourceList(spec.policyResources),
+    ruleCaps: ruleCaps(spec.rules),
+    exceptionList: exceptions.exceptions,
   };
 }
 
-/** Parses YAML text; syntax errors name the file and line. */
+/** Parses YAML text as manifests are read (anchors as kubectl allows them); errors name file:line. */
 export function parseConfigText(text: string, file: string): Config {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line;
-    throw configInvalid(line ? `${file}:${line}` : file, `not valid YAML: ${first.message.split('\n')[0]}`);
+  const documents: YamlDocument[] = [];
+  try {
+    for (const doc of yamlDocuments(withoutBom(text))) if (doc.value !== null && doc.value !== undefined) documents.push(doc);
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) throw configInvalid(`${file}:${error.line}`, error.reason);
+    throw error;
   }
-  return compileConfig(doc.toJS(), file);
+  if (documents.length > 1) throw configInvalid(`${file}:${documents[1]!.line}`, 'a second YAML document; the config is one document');
+  return compileConfig(documents[0]?.value ?? null, file);
 }
 
 export function loadConfigFile(file: string): Config {

@@ -35,6 +35,12 @@ export function podSpecOf(kind: PodBearingKind, object: unknown): { spec: unknow
   return { spec: node, path: path.join('.') };
 }
 
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['/Namespace', `${RBAC}/ClusterRole`, `${RBAC}/ClusterRoleBinding`]);
+
+export function isClusterScoped(request: AdmissionRequest): boolean {
+  return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`);
+}
+
 /** The namespace a request is in (the object's, else the request's). */
 export function namespaceOf(request: AdmissionRequest): string {
   const fromObject = request.object?.metadata?.namespace ?? request.oldObject?.metadata?.namespace;
