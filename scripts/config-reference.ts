@@ -41,7 +41,8 @@ function resolve(node: Schema): Schema {
   return { ...resolved, ...(described === undefined ? {} : { description: described }) };
 }
 
-const code = (value: unknown) => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+/** In a table cell: a `|` inside a code span would still end the cell. */
+const code = (value: unknown) => `\`${(typeof value === 'string' ? value : JSON.stringify(value)).replace(/\|/g, '\\|')}\``;
 
 /** A type as a person reads it: "list of string", "`enforce` \| `warn`", "true, false or a mode". */
 function typeText(schema: Schema): string {
