@@ -11,7 +11,8 @@ import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleC
 
 export const CONFIG_SCHEMA = schema;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the offending value, which messages quote
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSpec = ajv.compile(schema);
 
 /** The network-policy APIs of Kubernetes sig-network, Cilium, Calico and Antrea (SPEC defaults). */
@@ -96,12 +97,18 @@ function describe(error: ErrorObject): string {
     case 'required':
       return 'is required';
     case 'enum':
-      return `must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}${got(error.data)}`;
     case 'pattern':
-      return describePattern(error.instancePath);
+      return `${describePattern(error.instancePath)}${got(error.data)}`;
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** ` (got "x")` for a short scalar value, so the user can find the line. */
+function got(value: unknown): string {
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : undefined;
+  return text !== undefined && text.length <= 80 ? ` (got ${text})` : '';
 }
 
 /** Patterns are regular expressions; a user is told what the value must look like instead. */
