@@ -1,6 +1,6 @@
 // Audit objects read from manifests (`audit --state DIR`), grouped by kind; objects without a
 // namespace land in "default", as kubectl would put them.
-import { readManifests } from '../cluster/manifests.js';
+import { manifestObjects } from '../cluster/manifests.js';
 import type { KubeObject } from '../cluster/objects.js';
 import { namespaceFor } from '../check/request.js';
 import type { ObjectFeed } from './feed.js';
@@ -8,9 +8,9 @@ import { AUDIT_KINDS, type AuditKind } from './types.js';
 
 const PAGE = 500;
 
-export function staticFeed(dir: string): ObjectFeed {
+export function staticFeed(dir: string, onNote?: (note: string) => void): ObjectFeed {
   const byKind = new Map<AuditKind, KubeObject[]>(AUDIT_KINDS.map((kind) => [kind, []]));
-  for (const { object } of readManifests([dir])) {
+  for (const { object } of manifestObjects([dir], onNote ? { onNote } : {})) {
     const list = byKind.get(object.kind as AuditKind);
     if (!list) continue;
     const namespace = namespaceFor(object, 'default');

@@ -29,7 +29,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
     if (!render) throw usageError(`--output must be table, json or policyreport, not "${String(options.output)}"`);
     const config = loadConfigFile(options.config);
     const feed: ObjectFeed =
-      options.state !== undefined ? staticFeed(options.state) : (await import('../audit/live-feed.js')).liveFeed(options.kubeconfig);
+      options.state !== undefined ? staticFeed(options.state, (note) => process.stderr.write(`note: ${note}\n`)) : (await import('../audit/live-feed.js')).liveFeed(options.kubeconfig);
     const result = await runAuditOn(feed, config, progress);
     progress.stop();
     process.stdout.write(render(result));

@@ -81,6 +81,7 @@ function buildProgram(): Command {
     .requiredOption('--config <file>', 'netguard config (YAML)')
     .option('--as <user>', 'judge every object as created by this user (enables the rules that judge the requester)')
     .option('--as-group <group>', 'a group of the --as user (repeatable)', collect)
+    .option('--exclude <glob>', 'leave out files and directories matching this glob (repeatable; e.g. "charts", "ci/**")', collect)
     .option('--namespace <ns>', 'namespace of objects without metadata.namespace', 'default')
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .argument('<path...>', 'YAML/JSON files or directories of them; - reads stdin')
@@ -142,7 +143,8 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`error: ${error.message}\n`);
       exitWith(2);
     } else {
-      process.stderr.write(`error: unexpected failure: ${error instanceof Error && error.stack ? error.stack : errorText(error)}\n`);
+      // a message, never a stack trace: users report what they see, and a trace says nothing to them
+      process.stderr.write(`error: unexpected failure: ${errorText(error)}\n`);
       exitWith(2);
     }
   }

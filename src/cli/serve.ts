@@ -69,8 +69,8 @@ async function liveSource(kubeconfig: string | undefined, needs: StoredKind[], l
   return createLiveSource({ ...timing, ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, logger });
 }
 
-function staticSource(dir: string): ClusterSource {
-  const store = loadStaticState([dir]);
+function staticSource(dir: string, logger: Logger): ClusterSource {
+  const store = loadStaticState([dir], 'default', { onNote: (note) => logger.info({ stateDir: dir }, note) });
   return { snapshot: store, ready: () => true, close: async () => undefined };
 }
 
@@ -105,7 +105,7 @@ export async function startServe(opts: ServeOptions, extras: StartExtras = {}): 
   const engine = new Engine();
   // namespaces are always needed: their labels decide the mode
   const needs = [...new Set<StoredKind>(['Namespace', ...engine.rules.flatMap((r) => r.needs)])];
-  const source = opts.state !== undefined ? staticSource(opts.state) : await liveSource(opts.kubeconfig, needs, logger, extras.live);
+  const source = opts.state !== undefined ? staticSource(opts.state, logger) : await liveSource(opts.kubeconfig, needs, logger, extras.live);
 
   const now = extras.now ?? Date.now;
   let closing = false;
