@@ -116,4 +116,15 @@ describe.concurrent('audit', { timeout: 90_000 }, () => {
     expect(billing).toMatch(/summary:\n(\s+\w+: \d+\n)*?\s+fail: 0\n/);
     expect(billing).toMatch(/skip: 1/);
   });
+
+  it('openreports and html: the excepted finding is skipped with its exception; the expired one is listed', async () => {
+    const config = { exceptions: [LEGACY, STALE] };
+    const [reports, html] = await Promise.all([run('audit', config, '--output', 'openreports'), run('audit', config, '--output', 'html')]);
+    const billing = reports.stdout.split('---\n').find((doc) => doc.includes('kind: Report') && doc.includes('namespace: billing'))!;
+    expect(billing).toMatch(/result: skip/);
+    expect(billing).toMatch(/exception: legacy-billing/);
+    expect(reports.stdout).toContain('# Expired exceptions, which cover nothing: "stale-shop" (expires: 2020-01-31).');
+    expect(html.stdout).toContain('excepted by &quot;legacy-billing&quot; until 2099-03-31');
+    expect(html.stdout).toContain('Expired exceptions, which cover nothing: &quot;stale-shop&quot;');
+  });
 });
