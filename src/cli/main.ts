@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NetguardError, errorText } from '../errors.js';
 import { LOG_LEVELS } from '../log.js';
+import { AUDIT_OUTPUTS } from '../audit/outputs.js';
 import type { AuditOptions } from './audit.js';
 import type { CertsOptions } from './certs.js';
 import type { CheckOptions } from './check.js';
@@ -96,7 +97,9 @@ function buildProgram(): Command {
       .description('report violations of objects that already exist; exit 0 clean, 1 violations, 2 error')
       .requiredOption('--config <file>', 'netguard config (YAML)'),
   )
-    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json', 'policyreport']).default('table'))
+    .option('--context <name>', 'kubeconfig context to use instead of the current one')
+    .option('-n, --namespace <ns>', 'audit this namespace only')
+    .addOption(new Option('--output <format>', 'output format; html writes one self-contained page').choices([...AUDIT_OUTPUTS]).default('table'))
     .action(async (opts: AuditOptions) => {
       const { runAudit } = await import('./audit.js');
       exitWith(await runAudit(opts));

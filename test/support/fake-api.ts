@@ -24,6 +24,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'ClusterRole', plural: 'clusterroles', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
   { kind: 'RoleBinding', plural: 'rolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true },
   { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
+  { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', version: 'v1', namespaced: true },
+  { kind: 'Job', plural: 'jobs', group: 'batch', version: 'v1', namespaced: true },
 ];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
