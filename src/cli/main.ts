@@ -63,7 +63,7 @@ function outputOption(formats: readonly string[], fallback: string, what = 'outp
   return new Option('-o, --output <format>', `${what} (${alias} is the same as ${human})`)
     .argParser((value: string) => {
       const format = value === alias ? human : value;
-      if (!formats.includes(format)) throw new InvalidArgumentError(`Allowed choices are ${[...formats, alias].join(', ')}.`);
+      if (!formats.includes(format)) throw new InvalidArgumentError(`Allowed choices are ${[...new Set([...formats, alias])].join(', ')}.`);
       return format;
     })
     .default(fallback);
