@@ -8,6 +8,7 @@ import { FieldLocator } from '../cluster/field-lines.js';
 import { expiredNotes, renderJson, renderText } from '../check/report.js';
 import { NAMESPACE_NAME } from '../check/request.js';
 import type { KubeObject } from '../cluster/objects.js';
+import { readProgress } from './read-progress.js';
 
 export type CheckOutput = 'text' | 'json';
 
@@ -58,7 +59,9 @@ export async function runCheck(
   const config = loadConfigFile(opts.config);
   // `-` reads stdin, as `kubectl apply -f -` does (`kustomize build | netguard check … -`)
   const note = (text: string) => stderr(`note: ${text}\n`);
-  const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: note });
+  const progress = readProgress();
+  const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: note, onProgress: progress.update });
+  progress.stop();
   if (objects.length === 0) throw noObjects(opts.paths);
   const state = await clusterState(opts, note);
   const locator = new FieldLocator();
