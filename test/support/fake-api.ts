@@ -24,8 +24,13 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'ClusterRole', plural: 'clusterroles', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
   { kind: 'RoleBinding', plural: 'rolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true },
   { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
+  // workloads (owners of pods for audit, endpoints for reach)
+  { kind: 'Deployment', plural: 'deployments', group: 'apps', version: 'v1', namespaced: true },
+  { kind: 'StatefulSet', plural: 'statefulsets', group: 'apps', version: 'v1', namespaced: true },
+  { kind: 'DaemonSet', plural: 'daemonsets', group: 'apps', version: 'v1', namespaced: true },
   { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', version: 'v1', namespaced: true },
   { kind: 'Job', plural: 'jobs', group: 'batch', version: 'v1', namespaced: true },
+  { kind: 'CronJob', plural: 'cronjobs', group: 'batch', version: 'v1', namespaced: true },
 ];
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
