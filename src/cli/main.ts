@@ -165,7 +165,7 @@ function buildProgram(argv: readonly string[]): Command {
     .option('--to <endpoint>', 'destinations, as --from', '*')
     .option('--port <port>', 'PORT[/PROTOCOL] to ask about (repeatable; default: every container port of each destination)', collect)
     .option('--expect <file>', 'YAML list of {from, to, port, protocol?, allowed} to check; exit 1 when one fails')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'html']).default('text'))
+    .addOption(outputOption(['text', 'json', 'html'], 'text'))
     .argument('[path...]', 'YAML/JSON files or directories of manifests')
     .action(async (paths: string[], opts: Omit<ReachOptions, 'paths'>) => {
       const { runReach } = await import('./reach.js');
