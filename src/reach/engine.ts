@@ -10,7 +10,7 @@
 //   once a matrix is asked for; the first rows ask the destinations' rules directly), the classes
 //   that rule's policy selects. No N² structure is ever held.
 import type { Endpoint } from './endpoints.js';
-import { peerMatches, portMatches, ruleAdmits, selects, type Peer, type Policy, type PortQuery, type Rule } from './policies.js';
+import { peerKey, peerMatches, portMatches, ruleAdmits, selects, type Peer, type Policy, type PortQuery, type Rule } from './policies.js';
 
 export interface SideVerdict {
   /** some NetworkPolicy selects the pod for this direction */
@@ -169,12 +169,13 @@ export class Reachability {
   }
 
   private peerSet(peer: Peer): Int32Array {
-    let set = this.peerSets.get(peer.key);
+    const key = peerKey(peer);
+    let set = this.peerSets.get(key);
     if (!set) {
       // a podSelector alone only looks at its own namespace
       const candidates = peer.type === 'pods' && peer.namespace !== undefined ? (this.classesByNamespace.get(peer.namespace) ?? []) : this.classes.keys();
       set = Int32Array.from([...candidates].filter((c) => peerMatches(peer, this.classes[c]!)));
-      this.peerSets.set(peer.key, set);
+      this.peerSets.set(key, set);
     }
     return set;
   }

@@ -22,11 +22,9 @@ export type Peer =
       namespace: string | undefined;
       namespaceSelector: CompiledSelector | undefined;
       podSelector: CompiledSelector | undefined;
-      /** equal keys match equal endpoints (shared match sets) */
-      key: string;
     }
-  | { type: 'ipBlock'; block: IpBlock; key: string }
-  | { type: 'none'; key: string };
+  | { type: 'ipBlock'; block: IpBlock }
+  | { type: 'none' };
 
 export interface PortRule {
   protocol: string;
@@ -62,22 +60,34 @@ function selectorKey(selector: CompiledSelector | undefined): string {
   return JSON.stringify([...selector.requirements].map((r) => [r.key, r.operator, [...r.values].sort()]).sort());
 }
 
+/** Equal keys match equal endpoints: peers of different policies share one match set. */
+export function peerKey(peer: Peer): string {
+  switch (peer.type) {
+    case 'none':
+      return 'none';
+    case 'ipBlock':
+      return `ip:${peer.block.cidr.text}-${peer.block.except.map((e) => e.text).join(',')}`;
+    case 'pods':
+      return `${peer.namespaceSelector ? `nsSel:${selectorKey(peer.namespaceSelector)}` : `ns:${peer.namespace}`}|${selectorKey(peer.podSelector)}`;
+  }
+}
+
+const NONE: Peer = { type: 'none' };
+
 function compilePeer(raw: unknown, namespace: string): Peer {
-  if (!isRecord(raw)) return { type: 'none', key: 'none' };
+  if (!isRecord(raw)) return NONE;
   const hasPods = raw['podSelector'] !== undefined && raw['podSelector'] !== null;
   const hasNamespaces = raw['namespaceSelector'] !== undefined && raw['namespaceSelector'] !== null;
   const hasBlock = isRecord(raw['ipBlock']);
   // the API server rejects a peer with no field, or ipBlock beside a selector
   if (hasBlock) {
     const block = hasPods || hasNamespaces ? undefined : parseIpBlock(raw['ipBlock'] as Record<string, unknown>);
-    if (!block) return { type: 'none', key: 'none' };
-    return { type: 'ipBlock', block, key: `ip:${block.cidr.text}-${block.except.map((e) => e.text).join(',')}` };
+    return block ? { type: 'ipBlock', block } : NONE;
   }
-  if (!hasPods && !hasNamespaces) return { type: 'none', key: 'none' };
+  if (!hasPods && !hasNamespaces) return NONE;
   const podSelector = hasPods ? compileSelector(raw['podSelector']) : undefined;
   const namespaceSelector = hasNamespaces ? compileSelector(raw['namespaceSelector']) : undefined;
-  const scope = namespaceSelector ? `nsSel:${selectorKey(namespaceSelector)}` : `ns:${namespace}`;
-  return { type: 'pods', namespace: namespaceSelector ? undefined : namespace, namespaceSelector, podSelector, key: `${scope}|${selectorKey(podSelector)}` };
+  return { type: 'pods', namespace: namespaceSelector ? undefined : namespace, namespaceSelector, podSelector };
 }
 
 function compilePort(raw: unknown): PortRule {
