@@ -1,5 +1,5 @@
 // Which mode governs a request. Cluster-scoped objects (Namespace, ClusterRole,
-// ClusterRoleBinding) use clusterScopedMode; namespaced objects use their namespace's
+// ClusterRoleBinding, cluster-scoped policies) use clusterScopedMode; namespaced objects use their namespace's
 // netguard.io/mode label (exempt namespaces are always disabled). A namespace the cache does not
 // know yet (just created, watch lagging) is read once from the API server when one is at hand.
 import type { ClusterSource, LiveReader } from '../cluster/source.js';
@@ -8,12 +8,13 @@ import { namespaceMode, type ResolvedMode } from '../config/modes.js';
 import type { Config } from '../config/types.js';
 import { labelsOf } from '../cluster/objects.js';
 import { RBAC, nameOf, namespaceOf } from '../rules/kinds.js';
+import { policyKindOfRequest } from '../rules/policy-resources.js';
 import type { AdmissionRequest } from './types.js';
 
 const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['/Namespace', `${RBAC}/ClusterRole`, `${RBAC}/ClusterRoleBinding`]);
 
 export function isClusterScoped(request: AdmissionRequest): boolean {
-  return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`);
+  return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`) || policyKindOfRequest(request)?.clusterScoped === true;
 }
 
 /**

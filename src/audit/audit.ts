@@ -33,6 +33,13 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
   };
 
   for (const kind of AUDIT_KINDS) {
+    // the other policy APIs' objects only feed coverage: read once the namespaces are known
+    if (kind === 'NetworkPolicy') {
+      for await (const page of feed.policyPages()) {
+        for (const object of page) store.upsert(object);
+        counts.objects += page.length;
+      }
+    }
     for await (const page of feed.pages(kind)) {
       for (const object of page) {
         counts.objects++;

@@ -7,4 +7,6 @@ export interface ObjectFeed {
   /** for reports: where the objects came from */
   readonly description: string;
   pages(kind: AuditKind): AsyncIterable<KubeObject[]>;
+  /** objects of the other network-policy APIs read for default-deny coverage (CRDs; none when not served) */
+  policyPages(): AsyncIterable<KubeObject[]>;
 }

@@ -37,7 +37,7 @@ let sequence = 0;
 
 function finding(object: KubeObject, rule: RuleId, mode: Mode, message: string): AuditFinding {
   const meta = metaOf(object);
-  const clusterScoped = isClusterScoped(object.kind);
+  const clusterScoped = isClusterScoped(object.kind, object.apiVersion);
   return {
     rule,
     apiVersion: object.apiVersion ?? 'v1',

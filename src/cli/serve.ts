@@ -10,6 +10,8 @@ import type { LiveSourceOptions } from '../cluster/live/source.js';
 import type { ClusterSource } from '../cluster/source.js';
 import { loadStaticState } from '../cluster/static.js';
 import type { StoredKind } from '../cluster/store.js';
+import { countedKinds } from '../cluster/coverage/counted.js';
+import type { CoverageKindId } from '../cluster/coverage/kinds.js';
 import { loadConfigFile } from '../config/load.js';
 import { watchConfig, type WatchOptions } from '../config/watch.js';
 import { errorText, usageError } from '../errors.js';
@@ -57,12 +59,18 @@ export interface StartExtras {
   live?: LiveTiming;
 }
 
-export type LiveTiming = Pick<LiveSourceOptions, 'watchDownLimitMs' | 'backoff' | 'readTimeoutMs'>;
+export type LiveTiming = Pick<LiveSourceOptions, 'watchDownLimitMs' | 'backoff' | 'readTimeoutMs' | 'discoveryIntervalMs'>;
 
 /** The live cache is loaded only when asked for: static runs never pay for client-node's import. */
-async function liveSource(kubeconfig: string | undefined, needs: StoredKind[], logger: Logger, timing: LiveTiming = {}): Promise<ClusterSource> {
+async function liveSource(
+  kubeconfig: string | undefined,
+  needs: StoredKind[],
+  policyKinds: () => readonly CoverageKindId[],
+  logger: Logger,
+  timing: LiveTiming = {},
+): Promise<ClusterSource> {
   const { createLiveSource } = await import('../cluster/live/source.js');
-  return createLiveSource({ ...timing, ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, logger });
+  return createLiveSource({ ...timing, ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, policyKinds, logger });
 }
 
 function staticSource(dir: string): ClusterSource {
@@ -93,12 +101,17 @@ export async function startServe(opts: ServeOptions, extras: StartExtras = {}): 
   const engine = new Engine();
   // namespaces are always needed: their labels decide the mode
   const needs = [...new Set<StoredKind>(['Namespace', ...engine.rules.flatMap((r) => r.needs)])];
-  const source = opts.state !== undefined ? staticSource(opts.state) : await liveSource(opts.kubeconfig, needs, logger, extras.live);
+  // the policy CRDs worth watching follow the config's policyResources, reloads included
+  let currentConfig = () => initialConfig;
+  const policyKinds = () => [...countedKinds(currentConfig()).ids];
+  const source =
+    opts.state !== undefined ? staticSource(opts.state) : await liveSource(opts.kubeconfig, needs, policyKinds, logger, extras.live);
 
   let closing = false;
   const ready = () => !closing && source.ready();
   const metrics = createMetrics({ ready: () => source.ready() });
   const configWatcher = watchConfig(opts.config, initialConfig, { logger, onReload: metrics.configReload, ...extras.watch });
+  currentConfig = configWatcher.current;
   const handler = new AdmissionHandler({
     engine,
     config: configWatcher.current,

@@ -1,7 +1,8 @@
 // What a rule is: data plus one pure, synchronous function of (request, snapshot, config).
 import type { AdmissionRequest, Operation } from '../admission/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
-import type { Config, RuleId } from '../config/types.js';
+import type { Config, Mode, RuleId } from '../config/types.js';
+import type { CoverageKindId } from '../cluster/coverage/kinds.js';
 import type { StoredKind } from '../cluster/store.js';
 
 /** A kind of object a rule judges, and the operations it judges it on. */
@@ -17,7 +18,9 @@ export interface Intercept {
  */
 export type Absence =
   | { kind: 'DefaultDenyPolicy'; namespace: string }
-  | { kind: 'Role'; namespace: string | undefined; roleKind: 'Role' | 'ClusterRole'; name: string };
+  | { kind: 'Role'; namespace: string | undefined; roleKind: 'Role' | 'ClusterRole'; name: string }
+  /** a presence: another policy an allowed removal rests on still covering (read live: found or gone) */
+  | { kind: 'CoveringPolicy'; kindId: CoverageKindId; namespace: string | undefined; name: string };
 
 export interface Violation {
   rule: RuleId;
@@ -26,6 +29,12 @@ export interface Violation {
   /** informational: shown as a warning in every evaluated mode, never denies */
   warningOnly?: boolean;
   absences?: Absence[];
+  /**
+   * The mode this violation is judged in when it is not the request's: a role change judged per
+   * binding in that binding's namespace mode, a namespace loosening judged in the stricter of its
+   * old mode and clusterScopedMode. Unset: the request's mode.
+   */
+  mode?: Mode;
 }
 
 /** The request a rule sees; `requester` is undefined when nobody is asking (offline check without --as). */
@@ -40,8 +49,18 @@ export interface Rule {
   /** one line for docs and `--help` */
   summary: string;
   intercepts: readonly Intercept[];
+  /**
+   * Operations judged on every policy resource of the config (`policyResourceList`): matched by the
+   * request's resource (group + resource), or by group + kind for a known policy kind.
+   */
+  interceptsPolicyResources?: readonly Operation[];
   /** cluster state this rule reads: drives which caches start and what the chart's RBAC grants */
   needs: readonly StoredKind[];
+  /**
+   * true for rules that may set Violation.mode: they run even when the request's own mode is
+   * disabled (clusterScopedMode: disabled must not let an enforce namespace be loosened)
+   */
+  judgesInOwnModes?: boolean;
   /** true for rules that judge who is asking; offline check skips them without --as */
   judgesRequester?: boolean;
   evaluate(input: RuleInput): Violation[];
