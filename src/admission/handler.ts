@@ -11,12 +11,13 @@ import type { Config, Mode } from '../config/types.js';
 import { errorText } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Engine } from '../rules/engine.js';
+import { applyExceptions, exceptionNames, type ExceptedViolation } from '../exceptions/apply.js';
 import { nameOf, namespaceOf } from '../rules/kinds.js';
 import type { Rule, Violation } from '../rules/types.js';
 import { cachedMode, isClusterScoped, liveMode, type RequestMode } from './mode.js';
 import { SnapshotOverlay, type OverlayData } from './overlay.js';
 import { confirmAbsences } from './readThrough.js';
-import { decide, internalErrorResponse, malformedResponse, reviewResponse, type Decision } from './response.js';
+import { decide, internalErrorResponse, malformedResponse, reviewResponse, violationMode, type Decision } from './response.js';
 import { logReview } from './review-log.js';
 import { parseReview } from './review.js';
 import type { AdmissionRequest } from './types.js';
@@ -30,6 +31,8 @@ export type ReviewDecision = 'allowed' | 'denied';
 export interface AdmissionMetrics {
   review(labels: { kind: string; operation: string; mode: Mode | 'none'; decision: ReviewDecision }, seconds: number): void;
   violation(rule: string, mode: Mode): void;
+  /** an exception covered a violation of this review (counted once per review and exception) */
+  exceptionApplied(exception: string): void;
   error(type: 'internal' | 'malformed' | 'invalid'): void;
 }
 
@@ -42,6 +45,8 @@ export interface AdmissionHandlerDeps {
   /** serve --dry-run: never deny, whatever the config says */
   dryRun?: boolean;
   metrics?: AdmissionMetrics;
+  /** the clock exceptions expire by (epoch ms); Date.now in production, injected by tests */
+  now?: () => number;
 }
 
 export interface HandlerResult {
@@ -96,6 +101,7 @@ export class AdmissionHandler {
     const dryRun = config.dryRun || this.deps.dryRun === true;
     let mode: Mode = 'enforce';
     let violations: Violation[] = [];
+    let excepted: ExceptedViolation[] = [];
     let decision: Decision;
     // Each asynchronous step is awaited only when it has work to do (a live read): a review the
     // cache can answer runs start to finish without giving up the event loop.
@@ -103,7 +109,10 @@ export class AdmissionHandler {
       const rules = this.deps.engine.rulesFor(request, config);
       const resolved = cachedMode(request, config, this.deps.source, rules.length > 0) ?? (await this.modeFromApiServer(request, config));
       mode = resolved.mode;
-      if (rules.length === 0 || mode === 'disabled') {
+      // a disabled request mode still runs the rules that judge some violations in another mode
+      // (a ClusterRole change held against a binding in an enforce namespace)
+      const judging = mode === 'disabled' ? rules.filter((rule) => rule.judgesInOwnModes) : rules;
+      if (judging.length === 0) {
         // nothing to judge (no rule intercepts it, a subresource, or a disabled namespace)
         decision = { response: { uid: request.uid, allowed: true }, wouldDeny: false };
       } else {
@@ -116,18 +125,23 @@ export class AdmissionHandler {
           const assumed = rules.flatMap((rule) => rule.assumedAbsences?.({ request, snapshot, config }) ?? []);
           if (assumed.length > 0) await this.deps.source.live.confirm(assumed);
         }
-        violations = this.deps.engine.evaluate(request, snapshot, config);
+        // what is judged in disabled is dropped before any denial is confirmed live (no reads for nothing)
+        violations = this.deps.engine.evaluate(request, snapshot, config).filter((v) => violationMode(v, mode) !== 'disabled');
         if (violations.length > 0 && this.deps.source.live) violations = await this.confirm(request, config, snapshot, violations);
-        decision = decide(request.uid, { mode, dryRun, violations, modeWarning: resolved.warning });
+        violations = violations.filter((v) => violationMode(v, mode) !== 'disabled');
+        // exceptions apply to what is confirmed, at the time of the answer
+        ({ violations, excepted } = applyExceptions(request, violations, config, (this.deps.now ?? Date.now)()));
+        decision = decide(request.uid, { mode, dryRun, violations, excepted, ruleCaps: config.ruleCaps, modeWarning: resolved.warning });
       }
     } catch (error) {
       const modeAssumed = error instanceof NamespaceReadError;
       if (modeAssumed) mode = error.fallbackMode;
       decision = this.internalError(request, mode, dryRun, error, modeAssumed);
       violations = [];
+      excepted = [];
     }
 
-    this.record(request, mode, dryRun, violations, decision, performance.now() - started);
+    this.record(request, { mode, dryRun, ruleCaps: config.ruleCaps }, violations, excepted, decision, performance.now() - started);
     return { statusCode: 200, body: reviewResponse(apiVersion, decision.response) };
   }
 
@@ -218,9 +232,17 @@ export class AdmissionHandler {
     };
   }
 
-  /** One log line per review, plus one per violation in audit mode, plus metrics. */
-  private record(request: AdmissionRequest, mode: Mode, dryRun: boolean, violations: readonly Violation[], decision: Decision, ms: number): void {
+  /** One log line per review, plus one per violation judged in audit mode, plus metrics. */
+  private record(
+    request: AdmissionRequest,
+    { mode, dryRun, ruleCaps }: { mode: Mode; dryRun: boolean; ruleCaps: Config['ruleCaps'] },
+    violations: readonly Violation[],
+    excepted: readonly ExceptedViolation[],
+    decision: Decision,
+    ms: number,
+  ): void {
     const { logger, metrics } = this.deps;
+    const exceptions = exceptionNames(excepted);
     const identity = this.identity(request);
     const outcome: ReviewDecision = decision.response.allowed ? 'allowed' : 'denied';
     logReview(logger, {
@@ -233,18 +255,18 @@ export class AdmissionHandler {
       mode,
       decision: outcome,
       rules: ruleIdsOf(violations),
+      exceptions,
       wouldDeny: dryRun && decision.wouldDeny,
       requestDryRun: request.dryRun === true,
       durationMs: Math.round(ms * 1000) / 1000,
     });
-    if (mode === 'audit') {
-      for (const violation of violations) {
-        logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
-      }
+    for (const violation of violations) {
+      if (violationMode(violation, mode, ruleCaps) === 'audit') logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
     }
     if (metrics) {
       metrics.review({ kind: request.kind.kind, operation: request.operation, mode, decision: outcome }, ms / 1000);
-      for (const violation of violations) metrics.violation(violation.rule, mode);
+      for (const violation of violations) metrics.violation(violation.rule, violationMode(violation, mode, ruleCaps));
+      for (const name of exceptions) metrics.exceptionApplied(name);
     }
   }
 }

@@ -7,15 +7,10 @@ import type { NamespaceState } from '../cluster/snapshot.js';
 import { namespaceMode, type ResolvedMode } from '../config/modes.js';
 import type { Config } from '../config/types.js';
 import { labelsOf } from '../cluster/objects.js';
-import { RBAC, nameOf, namespaceOf } from '../rules/kinds.js';
-import { policyKindOfRequest } from '../rules/policy-resources.js';
+import { isClusterScoped, nameOf, namespaceOf } from '../rules/kinds.js';
 import type { AdmissionRequest } from './types.js';
 
-const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['/Namespace', `${RBAC}/ClusterRole`, `${RBAC}/ClusterRoleBinding`]);
-
-export function isClusterScoped(request: AdmissionRequest): boolean {
-  return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`) || policyKindOfRequest(request)?.clusterScoped === true;
-}
+export { isClusterScoped };
 
 /**
  * A Namespace review is judged in clusterScopedMode, but a bad netguard.io/mode value on the

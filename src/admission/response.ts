@@ -1,23 +1,37 @@
-// The one place that turns a verdict into an AdmissionResponse (SPEC "Modes"):
+// The one place that turns a verdict into an AdmissionResponse (SPEC "Modes", "Exceptions").
+// Each violation is judged in its own effective mode: the violation's mode (else the request's),
+// lowered to its rule's cap (`rules.<id>: warn`):
 //
 //   enforce  → allowed: false, 403 Forbidden, every violation on its own line; audit annotations
 //   warn     → allowed: true, one warning per violation
 //   audit    → allowed: true, auditAnnotations keyed by rule id
-//   disabled → allowed: true, nothing evaluated
+//   disabled → nothing
 //
 // Global dry-run never denies: would-be denials become warnings plus audit annotations.
 // warningOnly violations are warnings in every evaluated mode and never deny.
-import type { Mode } from '../config/types.js';
+// A violation an exception covers is not counted: it becomes a warning naming the exception and its
+// expiry, and the audit annotation `exception` lists the exceptions applied (names, comma-separated).
+import { cappedMode } from '../config/modes.js';
+import type { Config, Mode } from '../config/types.js';
+import { exceptionNames, formatExcepted, type ExceptedViolation } from '../exceptions/apply.js';
 import { formatViolation } from '../rules/engine.js';
 import type { Violation } from '../rules/types.js';
 import type { AdmissionResponse, AdmissionReviewResponse, ReviewApiVersion } from './types.js';
 
+/** The audit annotation key that names the exceptions applied to a review. */
+export const EXCEPTION_ANNOTATION = 'exception';
+
 export interface Verdict {
+  /** the request's mode */
   mode: Mode;
   /** global dry-run (config `dryRun` or `serve --dry-run`) */
   dryRun: boolean;
-  /** in engine order */
+  /** in engine order; none of them excepted */
   violations: readonly Violation[];
+  /** violations an exception covers */
+  excepted?: readonly ExceptedViolation[];
+  /** `rules.<id>` caps (config.ruleCaps) */
+  ruleCaps?: Config['ruleCaps'];
   /** from the namespace label (an unknown netguard.io/mode value) */
   modeWarning?: string;
 }
@@ -34,8 +48,7 @@ function oneLine(text: string): string {
 }
 
 /** `rule-id` → its messages joined with "; " (audit annotation values are single strings). */
-function annotationsOf(violations: readonly Violation[]): Record<string, string> | undefined {
-  if (violations.length === 0) return undefined;
+function annotationsOf(violations: readonly Violation[]): Record<string, string> {
   // keys are netguard's own rule ids, never "__proto__", so a plain object is safe (and cheap:
   // every denied review builds one)
   const annotations: Record<string, string> = {};
@@ -46,42 +59,52 @@ function annotationsOf(violations: readonly Violation[]): Record<string, string>
   return annotations;
 }
 
-function withOptional(response: AdmissionResponse, warnings: string[], annotations: Record<string, string> | undefined): AdmissionResponse {
-  if (warnings.length > 0) response.warnings = warnings.map(oneLine);
-  if (annotations) response.auditAnnotations = annotations;
-  return response;
+const NO_CAPS: Config['ruleCaps'] = {};
+
+/**
+ * The mode one violation is judged in: its own when the rule set one (a binding's namespace, a
+ * namespace's old mode), else the request's — lowered to its rule's cap (`rules.<id>: warn`).
+ * Every consumer (answer, logs, metrics) asks here.
+ */
+export function violationMode(violation: Violation, requestMode: Mode, caps: Config['ruleCaps'] = NO_CAPS): Mode {
+  return cappedMode(violation.rule, violation.mode ?? requestMode, caps);
 }
 
 export function decide(uid: string, verdict: Verdict): Decision {
   const { mode, dryRun, violations, modeWarning } = verdict;
+  const excepted = verdict.excepted ?? [];
+  const caps = verdict.ruleCaps ?? NO_CAPS;
   // nothing found and nothing to warn about: allowed in every mode (the common answer, kept cheap)
-  if (mode === 'disabled' || (violations.length === 0 && !modeWarning)) return { response: { uid, allowed: true }, wouldDeny: false };
-  const base = modeWarning ? [modeWarning] : [];
+  if (violations.length === 0 && excepted.length === 0 && (!modeWarning || mode === 'disabled')) return { response: { uid, allowed: true }, wouldDeny: false };
 
-  const denying = violations.filter((v) => !v.warningOnly);
-  const informational = violations.filter((v) => v.warningOnly).map(formatViolation);
-
-  switch (mode) {
-    case 'enforce': {
-      if (denying.length === 0) return { response: withOptional({ uid, allowed: true }, [...base, ...informational], undefined), wouldDeny: false };
-      const annotations = annotationsOf(denying);
-      if (dryRun) {
-        // never deny: what enforce would have refused is shown as warnings and recorded for audit
-        const warnings = [...base, ...violations.map(formatViolation)];
-        return { response: withOptional({ uid, allowed: true }, warnings, annotations), wouldDeny: true };
-      }
-      const response: AdmissionResponse = {
-        uid,
-        allowed: false,
-        status: { code: 403, reason: 'Forbidden', message: denying.map(formatViolation).join('\n') },
-      };
-      return { response: withOptional(response, [...base, ...informational], annotations), wouldDeny: true };
+  const warnings: string[] = mode !== 'disabled' && modeWarning ? [modeWarning] : [];
+  const denying: Violation[] = [];
+  const annotated: Violation[] = [];
+  for (const violation of violations) {
+    const effective = violationMode(violation, mode, caps);
+    if (effective === 'disabled') continue;
+    if (violation.warningOnly || effective === 'warn') warnings.push(formatViolation(violation));
+    else if (effective === 'audit') annotated.push(violation);
+    else {
+      denying.push(violation);
+      annotated.push(violation);
+      // what enforce would have refused is shown as warnings and recorded for audit
+      if (dryRun) warnings.push(formatViolation(violation));
     }
-    case 'warn':
-      return { response: withOptional({ uid, allowed: true }, [...base, ...violations.map(formatViolation)], undefined), wouldDeny: false };
-    case 'audit':
-      return { response: withOptional({ uid, allowed: true }, [...base, ...informational], annotationsOf(denying)), wouldDeny: false };
   }
+  const applied = excepted.filter((e) => violationMode(e.violation, mode, caps) !== 'disabled');
+  for (const entry of applied) warnings.push(formatExcepted(entry));
+
+  const annotations = annotated.length > 0 ? annotationsOf(annotated) : undefined;
+  const response: AdmissionResponse =
+    denying.length > 0 && !dryRun
+      ? { uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: denying.map(formatViolation).join('\n') } }
+      : { uid, allowed: true };
+  if (warnings.length > 0) response.warnings = warnings.map(oneLine);
+  if (annotations || applied.length > 0) {
+    response.auditAnnotations = { ...annotations, ...(applied.length > 0 ? { [EXCEPTION_ANNOTATION]: exceptionNames(applied).join(',') } : {}) };
+  }
+  return { response, wouldDeny: denying.length > 0 };
 }
 
 export interface InternalErrorContext {

@@ -15,6 +15,8 @@ export interface ReviewLogEntry {
   decision: 'allowed' | 'denied';
   /** ids of the rules violated, each once */
   rules: readonly string[];
+  /** names of the exceptions that covered a violation, each once (left out when none) */
+  exceptions?: readonly string[];
   /** global dry-run answered allowed where enforce would have denied */
   wouldDeny: boolean;
   /** the request itself was a dry run (kubectl --dry-run=server) */
@@ -31,6 +33,7 @@ export function reviewLogFields(entry: ReviewLogEntry): string {
   fields += `,"name":${json(entry.name)},"operation":${json(entry.operation)}`;
   if (entry.user !== undefined) fields += `,"user":${json(entry.user)}`;
   fields += `,"mode":${json(entry.mode)},"decision":"${entry.decision}","rules":${json(entry.rules)}`;
+  if (entry.exceptions && entry.exceptions.length > 0) fields += `,"exceptions":${json(entry.exceptions)}`;
   if (entry.wouldDeny) fields += ',"wouldDeny":true';
   if (entry.requestDryRun) fields += ',"requestDryRun":true';
   return `${fields},"durationMs":${json(entry.durationMs)}`;

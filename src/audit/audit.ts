@@ -6,6 +6,7 @@ import { labelsOf, metaOf, type KubeObject } from '../cluster/objects.js';
 import { ClusterStore } from '../cluster/store.js';
 import { namespaceMode } from '../config/modes.js';
 import { RULE_IDS, type Config, type Mode } from '../config/types.js';
+import { exceptionRef, expiredExceptions } from '../exceptions/apply.js';
 import type { ObjectFeed } from './feed.js';
 import { judgeNamespace, judgeObject, notAudited } from './judge.js';
 import { AUDIT_KINDS, type AuditFinding, type AuditKind, type AuditResult } from './types.js';
@@ -19,6 +20,7 @@ const SNAPSHOT_KINDS: ReadonlySet<AuditKind> = new Set(['Namespace', 'Role', 'Cl
 
 export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: AuditProgress): Promise<AuditResult> {
   const time = new Date();
+  const now = time.getTime();
   const store = new ClusterStore(false);
   const findings: AuditFinding[] = [];
   /** every namespace seen: Namespace objects (with uid) and namespaces other objects live in */
@@ -58,7 +60,7 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
           continue;
         }
         counts.judged++;
-        findings.push(...judgeObject(object, kind, mode, store, config));
+        findings.push(...judgeObject(object, kind, mode, store, config, now));
       }
       progress?.update({ kind, objects: counts.objects, findings: findings.length });
     }
@@ -72,7 +74,7 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
     else if (mode === 'disabled') skipped.disabled.push(namespace);
     else {
       governed.push(namespace);
-      findings.push(...judgeNamespace(namespace, uid, mode, store, config));
+      findings.push(...judgeNamespace(namespace, uid, mode, store, config, now));
     }
   }
 
@@ -90,6 +92,7 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
     skipped,
     notAudited: notAudited(config),
     rulesOff: RULE_IDS.filter((rule) => !config.rules[rule]),
+    expiredExceptions: expiredExceptions(config, now).map(exceptionRef),
     counts,
     time,
   };

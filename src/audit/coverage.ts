@@ -1,6 +1,6 @@
 // The sentences every output format carries about what the audit did not judge: the rules it
 // cannot judge after the fact, rules switched off, and the namespaces it skipped.
-import type { AuditResult } from './types.js';
+import type { AuditFinding, AuditResult } from './types.js';
 
 const NAMED = 10;
 
@@ -30,17 +30,35 @@ export function rulesOffSentence(result: AuditResult): string | undefined {
   return result.rulesOff.length > 0 ? `Switched off in the config: ${result.rulesOff.join(', ')}.` : undefined;
 }
 
+/** Findings that count (for the exit code and totals): those no exception covers. */
+export function countedFindings(result: AuditResult): AuditFinding[] {
+  return result.findings.filter((f) => f.exception === undefined);
+}
+
 export function totalsSentence(result: AuditResult): string {
-  const { findings, counts, governedNamespaces } = result;
+  const { counts, governedNamespaces } = result;
+  const counted = countedFindings(result).length;
+  const excepted = result.findings.length - counted;
   return (
-    `${plural(findings.length, 'violation')} in ${result.source}: ${plural(counts.judged, 'object')} judged ` +
+    `${plural(counted, 'violation')}${excepted > 0 ? ` (and ${excepted} excepted)` : ''} in ${result.source}: ${plural(counts.judged, 'object')} judged ` +
     `in ${plural(governedNamespaces.length, 'governed namespace')}, ${counts.skipped} skipped, ${counts.objects} read.`
   );
 }
 
+export function expiredSentence(result: AuditResult): string | undefined {
+  if (result.expiredExceptions.length === 0) return undefined;
+  const list = result.expiredExceptions.map((e) => `"${e.name}" (expires: ${e.expires})`).join(', ');
+  return `Expired exceptions, which cover nothing: ${list}. Remove them from the config or extend expires.`;
+}
+
+/** `excepted by "<name>" until <expires>` for a finding an exception covers. */
+export function exceptedPhrase(finding: AuditFinding): string | undefined {
+  return finding.exception && `excepted by "${finding.exception.name}" until ${finding.exception.expires}`;
+}
+
 /** The coverage sentences in their fixed order (absent ones left out). */
 export function coverageLines(result: AuditResult): string[] {
-  return [totalsSentence(result), notAuditedSentence(result), skippedSentence(result), rulesOffSentence(result)].filter(
+  return [totalsSentence(result), notAuditedSentence(result), skippedSentence(result), rulesOffSentence(result), expiredSentence(result)].filter(
     (line): line is string => line !== undefined,
   );
 }

@@ -1,4 +1,5 @@
 // `--output json`: one document with a fixed key order, so runs diff cleanly.
+import { countedFindings } from './coverage.js';
 import { NOT_AUDITABLE_REASON } from './judge.js';
 import type { AuditResult } from './types.js';
 
@@ -15,7 +16,9 @@ export function renderJson(result: AuditResult): string {
       uid: f.uid ?? null,
       mode: f.mode,
       message: f.message,
+      exception: f.exception ?? null,
     })),
+    expiredExceptions: result.expiredExceptions,
     notAudited: result.notAudited.map((n) => ({ rule: n.rule, reason: n.reason || NOT_AUDITABLE_REASON })),
     rulesOff: result.rulesOff,
     skipped: {
@@ -24,7 +27,8 @@ export function renderJson(result: AuditResult): string {
       clusterScoped: result.skipped.clusterScoped,
     },
     summary: {
-      violations: result.findings.length,
+      violations: countedFindings(result).length,
+      excepted: result.findings.length - countedFindings(result).length,
       objects: result.counts.objects,
       judged: result.counts.judged,
       skipped: result.counts.skipped,

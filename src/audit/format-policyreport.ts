@@ -22,12 +22,13 @@ function result(finding: AuditFinding, timestamp: { seconds: number; nanos: numb
   return {
     policy: 'netguard',
     rule: finding.rule,
-    result: 'fail',
+    // an excepted finding is skipped, as Kyverno reports what a PolicyException covers
+    result: finding.exception ? 'skip' : 'fail',
     message: finding.message,
     source: 'netguard',
     scored: true,
     timestamp,
-    properties: { mode: finding.mode },
+    properties: { mode: finding.mode, ...(finding.exception ? { exception: finding.exception.name, exceptionExpires: finding.exception.expires } : {}) },
     resources: [
       {
         apiVersion: finding.apiVersion,
@@ -52,7 +53,8 @@ function annotations(audit: AuditResult): Record<string, string> {
 function report(kind: 'PolicyReport' | 'ClusterPolicyReport', namespace: string | undefined, findings: AuditFinding[], audit: AuditResult) {
   const ms = audit.time.getTime();
   const timestamp = { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
-  const summary: Summary = { pass: 0, fail: findings.length, warn: 0, error: 0, skip: 0 };
+  const skip = findings.filter((f) => f.exception).length;
+  const summary: Summary = { pass: 0, fail: findings.length - skip, warn: 0, error: 0, skip };
   return {
     apiVersion: REPORT_API_VERSION,
     kind,

@@ -5,7 +5,9 @@ import { isClusterScoped, createRequest } from '../check/request.js';
 import { requesterRules } from '../check/evaluate.js';
 import { metaOf, type KubeObject } from '../cluster/objects.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
+import { cappedMode } from '../config/modes.js';
 import { RULE_IDS, type Config, type Mode, type RuleId } from '../config/types.js';
+import { exceptionRef, type Judgement } from '../exceptions/apply.js';
 import { Engine } from '../rules/engine.js';
 import type { AuditFinding, AuditKind, NotAudited } from './types.js';
 
@@ -35,6 +37,19 @@ const SKIP_OTHERS = new Map<RuleId, ReadonlySet<RuleId>>(RULE_IDS.map((id) => [i
 
 let sequence = 0;
 
+/** Findings of one judgement: each in its capped mode; excepted ones carry their exception. */
+function findingsOf(object: KubeObject, mode: Mode, config: Config, judgement: Judgement, say: (message: string) => string = (m) => m): AuditFinding[] {
+  const found: AuditFinding[] = [];
+  for (const v of judgement.violations) {
+    const capped = cappedMode(v.rule, v.mode ?? mode, config.ruleCaps);
+    if (!v.warningOnly && capped !== 'disabled') found.push(finding(object, v.rule, capped, say(v.message)));
+  }
+  for (const { violation: v, exception } of judgement.excepted) {
+    if (!v.warningOnly) found.push({ ...finding(object, v.rule, cappedMode(v.rule, v.mode ?? mode, config.ruleCaps), say(v.message)), exception: exceptionRef(exception) });
+  }
+  return found;
+}
+
 function finding(object: KubeObject, rule: RuleId, mode: Mode, message: string): AuditFinding {
   const meta = metaOf(object);
   const clusterScoped = isClusterScoped(object.kind, object.apiVersion);
@@ -51,14 +66,11 @@ function finding(object: KubeObject, rule: RuleId, mode: Mode, message: string):
 }
 
 /** Violations of an existing object (kind, apiVersion and namespace set), judged as its CREATE. */
-export function judgeObject(object: KubeObject, kind: AuditKind, mode: Mode, snapshot: ClusterSnapshot, config: Config): AuditFinding[] {
+export function judgeObject(object: KubeObject, kind: AuditKind, mode: Mode, snapshot: ClusterSnapshot, config: Config, now: number): AuditFinding[] {
   const rule = AUDITED_RULE[kind];
   if (!rule || kind === 'Namespace') return [];
   const request = createRequest(object, 'default', {}, `netguard-audit-${++sequence}`);
-  return engine
-    .evaluate(request, snapshot, config, { skip: SKIP_OTHERS.get(rule)! })
-    .filter((v) => !v.warningOnly)
-    .map((v) => finding(object, v.rule, mode, v.message));
+  return findingsOf(object, mode, config, engine.judge(request, snapshot, config, { skip: SKIP_OTHERS.get(rule)!, now }));
 }
 
 const PROBE_NAME = 'new-pod-';
@@ -71,12 +83,10 @@ const PROBE_MEANING = 'any new Pod';
  * of every Pod CREATE, asked once per namespace with a stand-in new pod (named as a generated one,
  * which the message then calls "any new Pod").
  */
-export function judgeNamespace(namespace: string, uid: string | undefined, mode: Mode, snapshot: ClusterSnapshot, config: Config): AuditFinding[] {
+export function judgeNamespace(namespace: string, uid: string | undefined, mode: Mode, snapshot: ClusterSnapshot, config: Config, now: number): AuditFinding[] {
   const probe: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: PROBE_NAME, namespace }, spec: { containers: [] } };
   const request = createRequest(probe, namespace, {}, `netguard-audit-${++sequence}`);
   const subject: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, ...(uid ? { uid } : {}) } };
-  return engine
-    .evaluate(request, snapshot, config, { skip: SKIP_OTHERS.get('namespace-default-deny')! })
-    .filter((v) => !v.warningOnly)
-    .map((v) => finding(subject, v.rule, mode, v.message.replace(PROBE_MENTION, PROBE_MEANING)));
+  const judgement = engine.judge(request, snapshot, config, { skip: SKIP_OTHERS.get('namespace-default-deny')!, now });
+  return findingsOf(subject, mode, config, judgement, (message) => message.replace(PROBE_MENTION, PROBE_MEANING));
 }

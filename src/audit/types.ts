@@ -1,5 +1,6 @@
 // What an audit finds and what it reports about its own coverage.
 import type { Mode, RuleId } from '../config/types.js';
+import type { ExceptionRef } from '../exceptions/apply.js';
 
 /** Kinds an audit reads, in the order it reads them (each later kind needs the earlier ones). */
 export const AUDIT_KINDS = ['Namespace', 'Role', 'ClusterRole', 'NetworkPolicy', 'RoleBinding', 'ClusterRoleBinding', 'Pod'] as const;
@@ -13,9 +14,11 @@ export interface AuditFinding {
   namespace: string | undefined;
   name: string;
   uid: string | undefined;
-  /** the mode that governs the object: what the webhook would do with it today */
+  /** the mode the webhook would judge it in today: the object's mode, lowered by the rule's cap */
   mode: Mode;
   message: string;
+  /** set when an exception covers the finding: reported, not counted for the exit code */
+  exception?: ExceptionRef;
 }
 
 export interface NotAudited {
@@ -34,6 +37,8 @@ export interface AuditResult {
   notAudited: NotAudited[];
   /** rules switched off in the config */
   rulesOff: RuleId[];
+  /** exceptions in the config that had expired when the audit ran (they cover nothing) */
+  expiredExceptions: ExceptionRef[];
   counts: { objects: number; judged: number; skipped: number };
   /** when the audit ran, for reports */
   time: Date;

@@ -4,8 +4,10 @@ import type { UserInfo } from '../admission/types.js';
 import type { SourcedObject } from '../cluster/manifests.js';
 import { storeFromObjects } from '../cluster/static.js';
 import { labelsOf } from '../cluster/objects.js';
+import { latestVersions } from './latest.js';
 import { namespaceMode } from '../config/modes.js';
-import type { Config, RuleId } from '../config/types.js';
+import type { Config, Mode, RuleId } from '../config/types.js';
+import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exceptions/apply.js';
 import { Engine } from '../rules/engine.js';
 import { NETWORKING, POD_SPEC_PATHS, RBAC } from '../rules/kinds.js';
 import { RULES } from '../rules/registry.js';
@@ -22,6 +24,10 @@ export interface Finding {
   /** null for a warning that no rule raised (an unknown netguard.io/mode value) */
   rule: RuleId | null;
   message: string;
+  /** the exception that covers it (excepted findings only) */
+  exception?: ExceptionRef;
+  /** the mode `rules.<id>` caps the rule at, when that turned a violation into a warning */
+  cappedAt?: Mode;
 }
 
 export interface SkippedRule {
@@ -38,14 +44,21 @@ export interface CheckSummary {
   exempt: number;
   /** objects of kinds netguard does not judge */
   ignored: number;
+  /** documents superseded by a later one for the same object (judged in that last version) */
+  replaced: number;
   violations: number;
   warnings: number;
+  excepted: number;
 }
 
 export interface CheckResult {
   requester: { username: string; groups: string[] } | null;
   violations: Finding[];
   warnings: Finding[];
+  /** violations an exception covers: shown, not counted for the exit code */
+  excepted: Finding[];
+  /** exceptions in the config that have expired (they cover nothing) */
+  expiredExceptions: ExceptionRef[];
   skippedRules: SkippedRule[];
   summary: CheckSummary;
 }
@@ -58,6 +71,8 @@ export interface CheckInput {
   /** --as; undefined skips the rules that judge the requester */
   username?: string;
   groups?: readonly string[];
+  /** epoch ms: exceptions expired by then cover nothing (default: the current time) */
+  now?: number;
 }
 
 /** The two rules SPEC names as judging the requester; a rule may also declare it itself. */
@@ -89,14 +104,17 @@ export function isJudgedKind(apiVersion: string | undefined, kind: string | unde
 const engine = new Engine();
 
 export function checkObjects(input: CheckInput): CheckResult {
-  const { objects, config, defaultNamespace } = input;
-  const snapshot = storeFromObjects(objects, defaultNamespace);
+  const { config, defaultNamespace } = input;
+  const now = input.now ?? Date.now();
+  const snapshot = storeFromObjects(input.objects, defaultNamespace);
+  const { latest: objects, replaced } = latestVersions(input.objects, defaultNamespace);
   const user: UserInfo = impersonatedUser(input.username, input.groups ?? []);
   const skip = new Set<RuleId>(input.username === undefined ? requesterRules() : []);
 
   const violations: Finding[] = [];
   const warnings: Finding[] = [];
-  const summary: CheckSummary = { objects: objects.length, checked: 0, exempt: 0, ignored: 0, violations: 0, warnings: 0 };
+  const excepted: Finding[] = [];
+  const summary: CheckSummary = { objects: input.objects.length, checked: 0, exempt: 0, ignored: 0, replaced, violations: 0, warnings: 0, excepted: 0 };
 
   objects.forEach(({ object, source }, index) => {
     if (!isJudgedKind(object.apiVersion, object.kind)) {
@@ -123,17 +141,30 @@ export function checkObjects(input: CheckInput): CheckResult {
       const label = namespaceMode(request.name, labelsOf(object), config).warning;
       if (label) warnings.push({ ...where, rule: null, message: label });
     }
-    for (const violation of engine.evaluate(request, snapshot, config, { skip })) {
-      (violation.warningOnly ? warnings : violations).push({ ...where, rule: violation.rule, message: violation.message });
+    const judgement = engine.judge(request, snapshot, config, { skip, now });
+    for (const violation of judgement.violations) {
+      // judged in a disabled namespace's mode (a binding there): the webhook would not hold it
+      if (violation.mode === 'disabled') continue;
+      const finding: Finding = { ...where, rule: violation.rule, message: violation.message };
+      // a rule capped at warn or audit never fails the check: the webhook would not deny it
+      const cap = config.ruleCaps[violation.rule];
+      if (cap !== undefined && cap !== 'enforce' && !violation.warningOnly) finding.cappedAt = cap;
+      (violation.warningOnly || finding.cappedAt ? warnings : violations).push(finding);
+    }
+    for (const { violation, exception } of judgement.excepted) {
+      if (violation.mode !== 'disabled') excepted.push({ ...where, rule: violation.rule, message: violation.message, exception: exceptionRef(exception) });
     }
   });
 
   summary.violations = violations.length;
   summary.warnings = warnings.length;
+  summary.excepted = excepted.length;
   return {
     requester: input.username === undefined ? null : { username: input.username, groups: [...(user.groups ?? [])] },
     violations,
     warnings,
+    excepted,
+    expiredExceptions: expiredExceptions(config, now).map(exceptionRef),
     skippedRules: [...skip].filter((rule) => config.rules[rule]).map((rule) => ({ rule, reason: SKIP_REASON })),
     summary,
   };

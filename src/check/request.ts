@@ -8,6 +8,9 @@ import type { KubeObject } from '../cluster/objects.js';
 /** Kinds that have no namespace; everything else netguard judges is namespaced. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 
+/** RFC 1123 label, what the API server accepts as a namespace name. */
+export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** Whether a kind has no namespace; policy kinds are told apart by group (give the apiVersion). */
 export function isClusterScoped(kind: string | undefined, apiVersion?: string): boolean {
   if (kind === undefined) return false;

@@ -3,6 +3,7 @@
 // 1 violations, 2 error (bad config, unreadable state, cluster unreachable or forbidden).
 import { runAuditOn } from '../audit/audit.js';
 import type { ObjectFeed } from '../audit/feed.js';
+import { countedFindings } from '../audit/coverage.js';
 import { renderJson } from '../audit/format-json.js';
 import { renderPolicyReports } from '../audit/format-policyreport.js';
 import { renderTable } from '../audit/format-table.js';
@@ -32,7 +33,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
     const result = await runAuditOn(feed, config, progress);
     progress.stop();
     process.stdout.write(render(result));
-    return result.findings.length > 0 ? 1 : 0;
+    return countedFindings(result).length > 0 ? 1 : 0;
   } catch (error) {
     progress.stop();
     if (error instanceof NetguardError) process.stderr.write(`error: ${error.message}\n`);

@@ -5,7 +5,8 @@ import { parseManifestText, readManifests, type SourcedObject } from '../cluster
 import { loadConfigFile } from '../config/load.js';
 import { manifestUnreadable, usageError } from '../errors.js';
 import { checkObjects } from '../check/evaluate.js';
-import { renderJson, renderText } from '../check/report.js';
+import { expiredNotes, renderJson, renderText } from '../check/report.js';
+import { NAMESPACE_NAME } from '../check/request.js';
 
 export type CheckOutput = 'text' | 'json';
 
@@ -19,7 +20,7 @@ export interface CheckOptions {
 }
 
 /** `-` reads manifests from stdin, as `kubectl apply -f -` does (`kustomize build | netguard check …`). */
-function readPaths(paths: readonly string[]): SourcedObject[] {
+export function readPaths(paths: readonly string[]): SourcedObject[] {
   return paths.flatMap((path) => {
     if (path !== '-') return readManifests([path]);
     let text: string;
@@ -32,10 +33,12 @@ function readPaths(paths: readonly string[]): SourcedObject[] {
   });
 }
 
-/** RFC 1123 label, what the API server accepts as a namespace name. */
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
+export function runCheck(
+  opts: CheckOptions,
+  stdout: (text: string) => void = (t) => process.stdout.write(t),
+  stderr: (text: string) => void = (t) => process.stderr.write(t),
+): number {
   const namespace = opts.namespace ?? 'default';
   const groups = opts.asGroup ?? [];
   if (!NAMESPACE_NAME.test(namespace)) {
@@ -54,8 +57,11 @@ export function runCheck(opts: CheckOptions, stdout: (text: string) => void = (t
     objects,
     config,
     defaultNamespace: namespace,
+    now: Date.now(),
     ...(opts.as !== undefined ? { username: opts.as, groups } : {}),
   });
+  // JSON carries expired exceptions in the document; text says so on stderr, beside the findings
+  if (opts.output !== 'json') stderr(expiredNotes(result));
   stdout(opts.output === 'json' ? renderJson(result) : renderText(result));
   return result.violations.length > 0 ? 1 : 0;
 }

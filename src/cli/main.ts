@@ -8,6 +8,7 @@ import { LOG_LEVELS } from '../log.js';
 import type { AuditOptions } from './audit.js';
 import type { CertsOptions } from './certs.js';
 import type { CheckOptions } from './check.js';
+import type { FixOptions } from './fix.js';
 import type { ServeOptions } from './serve.js';
 
 function integer(name: string, min: number, max: number) {
@@ -98,6 +99,19 @@ function buildProgram(): Command {
     .action(async (opts: AuditOptions) => {
       const { runAudit } = await import('./audit.js');
       exitWith(await runAudit(opts));
+    });
+
+  program
+    .command('fix')
+    .description('write the missing default-deny policies and dedicated ServiceAccounts as manifests; exit 0, 2 bad input')
+    .requiredOption('--config <file>', 'netguard config (YAML)')
+    .option('-n, --namespace <ns>', 'namespace of objects without metadata.namespace (and of their fixes)', 'default')
+    .option('--out <dir>', 'write the fixes into this directory, one <namespace>.yaml per namespace')
+    .option('--write', 'edit the given files in place (comments and formatting kept); new objects are appended', false)
+    .argument('<path...>', 'YAML/JSON files or directories of them')
+    .action(async (paths: string[], opts: Omit<FixOptions, 'paths'>) => {
+      const { runFix } = await import('./fix.js');
+      exitWith(runFix({ ...opts, paths }));
     });
 
   program

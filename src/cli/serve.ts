@@ -17,8 +17,10 @@ import { watchConfig, type WatchOptions } from '../config/watch.js';
 import { errorText, usageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { Engine } from '../rules/engine.js';
+import type { Config } from '../config/types.js';
+import { expiredExceptions } from '../exceptions/apply.js';
 import { buildApp } from '../server/app.js';
-import { createMetrics } from '../server/metrics.js';
+import { createMetrics, type NetguardMetrics } from '../server/metrics.js';
 import { buildMetricsApp } from '../server/metrics-app.js';
 import { httpsOptions, loadTlsMaterial, watchTls } from '../server/tls.js';
 
@@ -57,6 +59,8 @@ export interface StartExtras {
   watch?: WatchOptions;
   /** live cache timing: watch-down bound for readiness, restart back-off (tests use short ones) */
   live?: LiveTiming;
+  /** the clock exceptions expire by (tests move it; production uses Date.now) */
+  now?: () => number;
 }
 
 export type LiveTiming = Pick<LiveSourceOptions, 'watchDownLimitMs' | 'backoff' | 'readTimeoutMs' | 'discoveryIntervalMs'>;
@@ -91,6 +95,14 @@ async function listen(app: FastifyInstance, port: number, host: string, what: st
   return (app.server.address() as AddressInfo).port;
 }
 
+/** At start and on reload: each expired exception logged (one line each), every exception's series started. */
+function noteExceptions(config: Config, now: number, logger: Logger, metrics: NetguardMetrics): void {
+  for (const exception of expiredExceptions(config, now)) {
+    logger.warn({ exception: exception.name, expires: exception.expires }, 'exception expired: it covers nothing; remove it or extend expires');
+  }
+  metrics.exceptionsConfigured(config.exceptionList.map((e) => e.name));
+}
+
 /** Starts everything and returns once both ports listen. Throws NetguardError for bad input. */
 export async function startServe(opts: ServeOptions, extras: StartExtras = {}): Promise<RunningServer> {
   const logger = extras.logger ?? createLogger({ level: opts.logLevel });
@@ -107,12 +119,22 @@ export async function startServe(opts: ServeOptions, extras: StartExtras = {}): 
   const source =
     opts.state !== undefined ? staticSource(opts.state) : await liveSource(opts.kubeconfig, needs, policyKinds, logger, extras.live);
 
+  const now = extras.now ?? Date.now;
   let closing = false;
   const ready = () => !closing && source.ready();
-  const metrics = createMetrics({ ready: () => source.ready() });
-  const configWatcher = watchConfig(opts.config, initialConfig, { logger, onReload: metrics.configReload, ...extras.watch });
+  const metrics = createMetrics({ ready: () => source.ready(), expiredExceptions: () => expiredExceptions(configWatcher.current(), now()).length });
+  const configWatcher = watchConfig(opts.config, initialConfig, {
+    logger,
+    onReload: (result) => {
+      metrics.configReload(result);
+      if (result === 'success') noteExceptions(configWatcher.current(), now(), logger, metrics);
+    },
+    ...extras.watch,
+  });
+  noteExceptions(initialConfig, now(), logger, metrics);
   currentConfig = configWatcher.current;
   const handler = new AdmissionHandler({
+    now,
     engine,
     config: configWatcher.current,
     source,

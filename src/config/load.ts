@@ -6,7 +6,8 @@ import schema from './config.schema.json' with { type: 'json' };
 import { configInvalid, configUnreadable } from '../errors.js';
 import { parseCidr, type Cidr } from '../util/cidr.js';
 import { compileGlobs } from '../util/glob.js';
-import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleId } from './types.js';
+import { compileExceptions } from '../exceptions/compile.js';
+import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleCap, type RuleId, type RuleSetting } from './types.js';
 
 export const CONFIG_SCHEMA = schema;
 
@@ -68,7 +69,8 @@ export function defaultSpec(): ConfigSpec {
     serviceAccounts: { disallowed: ['default'] },
     trustedCidrs: [],
     policyResources: [...DEFAULT_POLICY_RESOURCES],
-    rules: Object.fromEntries(RULE_IDS.map((id) => [id, true])) as Record<RuleId, boolean>,
+    exceptions: [],
+    rules: Object.fromEntries(RULE_IDS.map((id) => [id, true])) as Record<RuleId, RuleSetting>,
   };
 }
 
@@ -78,7 +80,12 @@ function keyPath(error: ErrorObject): string {
     .slice(1)
     .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`))
     .join('');
-  const extra = error.keyword === 'additionalProperties' ? `.${String(error.params['additionalProperty'])}` : '';
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? `.${String(error.params['additionalProperty'])}`
+      : error.keyword === 'required'
+      ? `.${String(error.params['missingProperty'])}`
+      : '';
   return `${path}${extra}`.replace(/^\./, '') || '(top level)';
 }
 
@@ -86,17 +93,40 @@ function describe(error: ErrorObject): string {
   switch (error.keyword) {
     case 'additionalProperties':
       return 'unknown key';
+    case 'required':
+      return 'is required';
     case 'enum':
       return `must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
-      return error.instancePath.includes('serviceAccounts')
-        ? 'must be "namespace/name" of a ServiceAccount'
-        : error.instancePath.includes('policyResources')
-        ? 'must be "group/resource" in lower case, e.g. "cilium.io/ciliumnetworkpolicies"'
-        : 'must be a namespace name or glob (lowercase letters, digits, "-", "*", "?")';
+      return describePattern(error.instancePath);
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** Patterns are regular expressions; a user is told what the value must look like instead. */
+function describePattern(path: string): string {
+  if (path.startsWith('/exceptions/')) {
+    const key = path.split('/')[3];
+    if (key === 'expires') return 'must be an RFC 3339 date or date-time (e.g. "2027-03-31" or "2027-03-31T18:00:00Z")';
+    if (key === 'name') return 'must be letters, digits, "-", "_" or "." (at most 63, starting and ending with a letter or digit)';
+    if (key === 'kinds') return 'must be a Kind (e.g. "Deployment") or group/Kind (e.g. "cilium.io/CiliumNetworkPolicy")';
+    if (key === 'reason') return 'must say why the exception exists (e.g. a ticket and a plan)';
+  }
+  return path.includes('serviceAccounts')
+    ? 'must be "namespace/name" of a ServiceAccount'
+    : path.includes('policyResources')
+    ? 'must be "group/resource" in lower case, e.g. "cilium.io/ciliumnetworkpolicies"'
+    : 'must be a namespace name or glob (lowercase letters, digits, "-", "*", "?")';
+}
+
+function ruleCaps(rules: Record<RuleId, RuleSetting>): Partial<Record<RuleId, RuleCap>> {
+  const caps: Partial<Record<RuleId, RuleCap>> = {};
+  for (const id of RULE_IDS) {
+    const setting = rules[id];
+    if (typeof setting === 'string') caps[id] = setting;
+  }
+  return caps;
 }
 
 /** Validates a parsed document; `file` only labels the errors. */
@@ -122,7 +152,9 @@ export function compileConfig(raw: unknown, file: string): Config {
     rules: { ...defaults.rules, ...given.rules },
   };
   const badCidrs = spec.trustedCidrs.flatMap((text, i) => (parseCidr(text) ? [] : [`trustedCidrs[${i}]: "${text}" is not a valid IPv4 or IPv6 CIDR`]));
-  if (badCidrs.length > 0) throw configInvalid(file, `invalid config:\n  - ${badCidrs.join('\n  - ')}`);
+  const exceptions = compileExceptions(spec.exceptions);
+  const problems = [...badCidrs, ...exceptions.problems];
+  if (problems.length > 0) throw configInvalid(file, `invalid config:\n  - ${problems.join('\n  - ')}`);
 
   return {
     ...spec,
@@ -136,6 +168,8 @@ export function compileConfig(raw: unknown, file: string): Config {
     disallowedServiceAccounts: new Set(spec.serviceAccounts.disallowed),
     cleanupAccountSet: new Set(spec.cleanupAccounts),
     policyResourceList: policyResourceList(spec.policyResources),
+    ruleCaps: ruleCaps(spec.rules),
+    exceptionList: exceptions.exceptions,
   };
 }
 

@@ -1,12 +1,21 @@
 // Namespace labels → mode, in one place (SPEC "Modes"). Returns the mode and, for a label value
 // netguard does not know, a warning: an unknown value counts as enforce.
 import type { NamespaceState } from '../cluster/snapshot.js';
-import { MODES, type Config, type Mode } from './types.js';
+import { MODES, type Config, type Mode, type RuleId } from './types.js';
 
 export const MODE_LABEL = 'netguard.io/mode';
 
 /** disabled < audit < warn < enforce */
 export const strictness = (mode: Mode): number => MODES.indexOf(mode);
+
+/**
+ * The mode a rule's violation is judged in: `mode` (the violation's own, else the request's) lowered
+ * to the rule's cap (`rules.<id>: warn`). A cap only ever loosens: `enforce` caps nothing.
+ */
+export function cappedMode(rule: RuleId, mode: Mode, caps: Config['ruleCaps']): Mode {
+  const cap = caps[rule];
+  return cap !== undefined && strictness(cap) < strictness(mode) ? cap : mode;
+}
 
 export interface ResolvedMode {
   mode: Mode;

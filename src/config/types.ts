@@ -40,7 +40,45 @@ export interface ConfigSpec {
   trustedCidrs: string[];
   /** `group/resource` of the network-policy APIs guarded besides networking.k8s.io/networkpolicies */
   policyResources: string[];
-  rules: Record<RuleId, boolean>;
+  /** `true` on, `false` off, or a mode that caps the rule (see modes.ts `effectiveMode`) */
+  rules: Record<RuleId, RuleSetting>;
+  exceptions: ExceptionSpec[];
+}
+
+/** Modes a rule can be capped at in `rules.<id>`. */
+export const RULE_CAPS = ['enforce', 'warn', 'audit'] as const;
+export type RuleCap = (typeof RULE_CAPS)[number];
+export type RuleSetting = boolean | RuleCap;
+
+/** One `exceptions:` entry as written (optional lists left out mean "any"). */
+export interface ExceptionSpec {
+  name: string;
+  rules: RuleId[];
+  /** namespace globs; only `*` covers cluster-scoped objects */
+  namespaces: string[];
+  /** `Kind` (Kubernetes' own API groups) or `group/Kind` */
+  kinds?: string[];
+  /** globs on metadata.name */
+  names?: string[];
+  /** usernames or groups */
+  requesters?: string[];
+  /** RFC 3339 date (valid through that day, UTC) or date-time (void from that instant) */
+  expires: string;
+  reason: string;
+}
+
+/** An exception compiled once per config load. */
+export interface Exception extends ExceptionSpec {
+  ruleSet: ReadonlySet<RuleId>;
+  namespaceGlobs: GlobSet;
+  /** true when `namespaces` holds the bare `*`: the only exceptions that cover cluster-scoped objects */
+  clusterWide: boolean;
+  /** `group/Kind` keys; undefined: every kind the rules judge */
+  kindSet: ReadonlySet<string> | undefined;
+  nameGlobs: GlobSet | undefined;
+  requesterSet: ReadonlySet<string> | undefined;
+  /** epoch ms from which the exception is void */
+  expiresAt: number;
 }
 
 /** A policy resource (SPEC "Policy resources"), e.g. `{ group: 'cilium.io', resource: 'ciliumnetworkpolicies' }`. */
@@ -64,4 +102,7 @@ export interface Config extends ConfigSpec {
   cleanupAccountSet: ReadonlySet<string>;
   /** networking.k8s.io/networkpolicies first, then `policyResources` (deduplicated) */
   policyResourceList: readonly PolicyResource[];
+  /** rule id → the mode it is capped at (rules set to `enforce`, `warn` or `audit`) */
+  ruleCaps: Partial<Record<RuleId, RuleCap>>;
+  exceptionList: Exception[];
 }

@@ -1,15 +1,22 @@
-// Runs the enabled rules that intercept a request. Pure: no I/O, no clock.
+// Runs the enabled rules that intercept a request, then (judge) the config's exceptions. Pure: no
+// I/O; the current time is handed in.
 import type { AdmissionRequest } from '../admission/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import type { Config, RuleId } from '../config/types.js';
 import { isPolicyRequest } from './policy-resources.js';
 import { RULES } from './registry.js';
 import type { Rule, Violation } from './types.js';
+import { applyExceptions, type Judgement } from '../exceptions/apply.js';
 import { onlyReleasesADeletion } from './updates.js';
 
 export interface EngineOptions {
   /** rules to leave out (offline check skips requester rules without --as) */
   skip?: ReadonlySet<RuleId>;
+}
+
+export interface JudgeOptions extends EngineOptions {
+  /** epoch ms: exceptions expired by then cover nothing */
+  now: number;
 }
 
 /** Index: `group/kind/operation` → rules, built once per rule list. */
@@ -64,6 +71,11 @@ export class Engine {
       violations.push(...rule.evaluate({ request, snapshot, config }));
     }
     return violations;
+  }
+
+  /** The rules' violations, with those an unexpired exception covers set apart. */
+  judge(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config, options: JudgeOptions): Judgement {
+    return applyExceptions(request, this.evaluate(request, snapshot, config, options), config, options.now);
   }
 }
 

@@ -10,8 +10,8 @@
 // not this rule's business). A cluster-scoped policy can cover many namespaces: each governed one it
 // would leave uncovered is judged in its own mode. An allow that rests on *another* policy still
 // covering names that policy (assumedAbsences) so a live cluster reads it before allowing.
-// Namespace opted in or made stricter: warns about the missing default-deny and existing pods on
-// disallowed ServiceAccounts (at most 10 named). Nothing is enforced while a namespace is terminating.
+// Namespace opted in or made stricter: warns about the missing default-deny and (under
+// pod-service-account's id) existing pods on disallowed ServiceAccounts (at most 10 named). Nothing is enforced while a namespace is terminating.
 import type { AdmissionRequest } from '../admission/types.js';
 import { countedCoverage, countedKinds, type CountedKinds } from '../cluster/coverage/counted.js';
 import { coveringPolicy, type CoveringPolicy } from '../cluster/coverage/index.js';
@@ -40,7 +40,7 @@ function covering(namespace: string, direction: Direction, snapshot: ClusterSnap
   return countedCoverage(snapshot.coverage(namespace, direction), counted);
 }
 
-function missingDirections(namespace: string, snapshot: ClusterSnapshot, config: Config): Direction[] {
+export function missingDirections(namespace: string, snapshot: ClusterSnapshot, config: Config): Direction[] {
   const counted = countedKinds(config);
   return configured(config).filter((d) => covering(namespace, d, snapshot, counted).length === 0);
 }
@@ -224,8 +224,9 @@ function judgeNamespace(request: AdmissionRequest, snapshot: ClusterSnapshot, co
       const partial = listing.complete ? '' : `; the pod listing stopped early: checked the first ${listing.pods.length} pods`;
       const count = offenders.length === 1 ? '1 existing pod runs' : `${offenders.length} existing pods run`;
       const account = single ? `the disallowed ServiceAccount "${accounts[0]}"` : 'disallowed ServiceAccounts';
+      // filed under the rule that will refuse those pods, so its cap and exceptions apply to the warning
       violations.push({
-        rule: 'namespace-default-deny',
+        rule: 'pod-service-account',
         warningOnly: true,
         message:
           `${count} under ${account} and would now be ${CONSEQUENCE[after]}: ${list} (${where}${partial}). ` +

@@ -25,6 +25,14 @@ export interface NetguardMetrics {
   admission: AdmissionMetrics;
   configReload(result: ReloadResult): void;
   tlsReload(result: ReloadResult): void;
+  /** starts each configured exception's applied series at zero (at start and on reload) */
+  exceptionsConfigured(names: readonly string[]): void;
+}
+
+export interface MetricsOptions {
+  ready: () => boolean;
+  /** how many configured exceptions have expired by now (read at every scrape) */
+  expiredExceptions?: () => number;
 }
 
 /**
@@ -75,7 +83,7 @@ class PendingObservations {
   }
 }
 
-export function createMetrics(options: { ready: () => boolean }): NetguardMetrics {
+export function createMetrics(options: MetricsOptions): NetguardMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -135,6 +143,21 @@ export function createMetrics(options: { ready: () => boolean }): NetguardMetric
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  // exception names come from the config, so the series are bounded by it
+  const exceptionsApplied = new Counter({
+    name: 'netguard_exceptions_applied_total',
+    help: 'Reviews in which an exception covered a violation, by exception name.',
+    labelNames: ['exception'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'netguard_exceptions_expired',
+    help: 'Configured exceptions that have expired (they cover nothing; remove them or extend expires).',
+    registers: [registry],
+    collect() {
+      this.set(options.expiredExceptions?.() ?? 0);
+    },
+  });
   // start every reload series at zero so alerts on increase() see the first failure
   for (const result of ['success', 'failure'] as const) {
     configReloads.inc({ result }, 0);
@@ -154,11 +177,17 @@ export function createMetrics(options: { ready: () => boolean }): NetguardMetric
       violation(rule, mode) {
         pendingViolations.add(`${rule}\n${mode}`, { rule, mode });
       },
+      exceptionApplied(exception) {
+        exceptionsApplied.inc({ exception });
+      },
       error(type) {
         errors.inc({ type });
       },
     },
     configReload: (result) => configReloads.inc({ result }),
     tlsReload: (result) => tlsReloads.inc({ result }),
+    exceptionsConfigured(names) {
+      for (const exception of names) exceptionsApplied.inc({ exception }, 0);
+    },
   };
 }

@@ -49,6 +49,51 @@ describe('decide', () => {
   });
 });
 
+describe('decide: violations judged in their own mode', () => {
+  const inEnforce: Violation = { ...deny, message: 'enforce one.', mode: 'enforce' };
+  const inWarn: Violation = { ...deny, message: 'warn one.', mode: 'warn' };
+  const inAudit: Violation = { rule: 'rbac-netpol-grant', message: 'audit one.', mode: 'audit' };
+  const inDisabled: Violation = { ...deny, message: 'disabled one.', mode: 'disabled' };
+
+  it('a violation in enforce refuses even when the request is judged in warn', () => {
+    const { response, wouldDeny } = decide('u', { mode: 'warn', dryRun: false, violations: [inWarn, inEnforce, inAudit, inDisabled] });
+    expect(wouldDeny).toBe(true);
+    expect(response).toEqual({
+      uid: 'u',
+      allowed: false,
+      status: { code: 403, reason: 'Forbidden', message: 'pod-service-account: enforce one.' },
+      warnings: ['pod-service-account: warn one.'],
+      auditAnnotations: { 'pod-service-account': 'enforce one.', 'rbac-netpol-grant': 'audit one.' },
+    });
+  });
+
+  it('a violation in enforce refuses even when the request mode is disabled', () => {
+    expect(decide('u', { mode: 'disabled', dryRun: false, violations: [inEnforce] }).response.allowed).toBe(false);
+  });
+
+  it('a violation in a less strict mode only warns or annotates inside an enforce request', () => {
+    const { response, wouldDeny } = decide('u', { mode: 'enforce', dryRun: false, violations: [inWarn, inDisabled, inAudit] });
+    expect(wouldDeny).toBe(false);
+    expect(response).toEqual({
+      uid: 'u',
+      allowed: true,
+      warnings: ['pod-service-account: warn one.'],
+      auditAnnotations: { 'rbac-netpol-grant': 'audit one.' },
+    });
+  });
+
+  it('dry-run turns a refusal in its own enforce mode into a warning', () => {
+    const { response, wouldDeny } = decide('u', { mode: 'audit', dryRun: true, violations: [inEnforce] });
+    expect(wouldDeny).toBe(true);
+    expect(response).toEqual({
+      uid: 'u',
+      allowed: true,
+      warnings: ['pod-service-account: enforce one.'],
+      auditAnnotations: { 'pod-service-account': 'enforce one.' },
+    });
+  });
+});
+
 describe('internalErrorResponse', () => {
   const context = { kind: 'Pod', name: 'web', error: 'boom' };
   it('enforce refuses with 500 InternalError', () => {

@@ -14,8 +14,10 @@ interface JsonReport {
   requester: { username: string; groups: string[] } | null;
   violations: { source: string; kind: string; namespace: string | null; name: string; rule: string; message: string }[];
   warnings: { source: string; kind: string; namespace: string | null; name: string; rule: string | null; message: string }[];
+  excepted: { source: string; kind: string; namespace: string | null; name: string; rule: string; message: string; exception: { name: string; expires: string; reason: string } }[];
+  expiredExceptions: { name: string; expires: string; reason: string }[];
   skippedRules: { rule: string; reason: string }[];
-  summary: { objects: number; checked: number; exempt: number; ignored: number; violations: number; warnings: number };
+  summary: { objects: number; checked: number; exempt: number; ignored: number; violations: number; warnings: number; excepted: number };
 }
 
 const json = (stdout: string) => JSON.parse(stdout) as JsonReport;
@@ -140,7 +142,7 @@ describe.concurrent('netguard check', () => {
     const r = await check(cwd, '--output', 'json', 'manifests');
     expect(r.code).toBe(1);
     const report = json(r.stdout);
-    expect(Object.keys(report)).toEqual(['requester', 'violations', 'warnings', 'skippedRules', 'summary']);
+    expect(Object.keys(report)).toEqual(['requester', 'violations', 'warnings', 'excepted', 'expiredExceptions', 'skippedRules', 'summary']);
     expect(report.violations).toEqual([
       {
         source: 'manifests/web.yaml:2',
@@ -152,7 +154,9 @@ describe.concurrent('netguard check', () => {
       },
     ]);
     expect(report.warnings).toEqual([]);
-    expect(report.summary).toEqual({ objects: 3, checked: 3, exempt: 0, ignored: 0, violations: 1, warnings: 0 });
+    expect(report.excepted).toEqual([]);
+    expect(report.expiredExceptions).toEqual([]);
+    expect(report.summary).toEqual({ objects: 3, checked: 3, exempt: 0, ignored: 0, violations: 1, warnings: 0, excepted: 0 });
   });
 
   it('reads multi-document files, kind: List, comments and empty documents as kubectl does', async () => {

@@ -16,6 +16,7 @@
 //       config: {...}              # merged over the suite's config
 //       expect: allowed | violation | warning
 //       messageIncludes: ["..."]   # substrings of the violation message
+//       filedUnder: <rule-id>      # the id the finding carries, when another rule's (default: the suite's)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -41,6 +42,7 @@ interface RawCase {
   config?: Record<string, unknown>;
   expect: 'allowed' | 'violation' | 'warning';
   messageIncludes?: string[];
+  filedUnder?: RuleId;
 }
 
 interface RawSuite {
@@ -75,7 +77,7 @@ export function loadSuite(rule: string): SuiteCase[] {
     const oldObject = objectFrom(dir, c.oldObject);
     return {
       name: c.name,
-      rule: suite.rule,
+      rule: c.filedUnder ?? suite.rule,
       request: makeRequest(object, {
         ...(c.operation ? { operation: c.operation } : {}),
         ...(oldObject ? { oldObject } : {}),
