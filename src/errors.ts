@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   NETGUARD_ERR_CONFIG_UNREADABLE: 2,
   NETGUARD_ERR_MANIFEST_INVALID: 2,
   NETGUARD_ERR_MANIFEST_UNREADABLE: 2,
+  NETGUARD_ERR_NO_OBJECTS: 2,
   NETGUARD_ERR_REVIEW_INVALID: 400,
   NETGUARD_ERR_USAGE: 2,
   NETGUARD_ERR_CLUSTER_UNREACHABLE: 503,
@@ -42,6 +43,10 @@ export const manifestInvalid = (location: string, message: string) =>
 
 export const manifestUnreadable = (file: string, cause: unknown) =>
   new NetguardError('NETGUARD_ERR_MANIFEST_UNREADABLE', `${file}: cannot read: ${errorText(cause)}`, file, { cause });
+
+/** A run that found nothing to judge must not pass: CI would be green on an empty checkout. */
+export const noObjects = (paths: readonly string[]) =>
+  new NetguardError('NETGUARD_ERR_NO_OBJECTS', `no Kubernetes objects found in ${paths.map((p) => (p === '-' ? 'stdin' : p)).join(', ')}`);
 
 export const reviewInvalid = (message: string) => new NetguardError('NETGUARD_ERR_REVIEW_INVALID', message);
 

@@ -1,23 +1,36 @@
 // `--output json`: one document with a fixed key order, so runs diff cleanly.
 import { countedFindings } from './coverage.js';
 import { NOT_AUDITABLE_REASON } from './judge.js';
-import type { AuditResult } from './types.js';
+import type { AuditFinding, AuditResult } from './types.js';
+
+function finding(f: AuditFinding) {
+  return {
+    rule: f.rule,
+    apiVersion: f.apiVersion,
+    kind: f.kind,
+    namespace: f.namespace ?? null,
+    name: f.name,
+    uid: f.uid ?? null,
+    mode: f.mode,
+    message: f.message,
+    exception: f.exception ?? null,
+    ...(f.pods ? { pods: f.pods } : {}),
+  };
+}
 
 export function renderJson(result: AuditResult): string {
   const document = {
     source: result.source,
     time: result.time.toISOString(),
-    violations: result.findings.map((f) => ({
-      rule: f.rule,
-      apiVersion: f.apiVersion,
-      kind: f.kind,
-      namespace: f.namespace ?? null,
-      name: f.name,
-      uid: f.uid ?? null,
-      mode: f.mode,
-      message: f.message,
-      exception: f.exception ?? null,
+    namespace: result.namespace ?? null,
+    violations: result.findings.map(finding),
+    namespaces: result.namespaces.map((n) => ({
+      name: n.name,
+      mode: n.mode,
+      status: n.status,
+      defaultDeny: Object.fromEntries(n.coverage.map((c) => [c.direction, c.policies])),
     })),
+    optIn: result.optIn.map(finding),
     expiredExceptions: result.expiredExceptions,
     notAudited: result.notAudited.map((n) => ({ rule: n.rule, reason: n.reason || NOT_AUDITABLE_REASON })),
     rulesOff: result.rulesOff,
@@ -26,6 +39,7 @@ export function renderJson(result: AuditResult): string {
       disabledNamespaces: result.skipped.disabled,
       clusterScoped: result.skipped.clusterScoped,
     },
+    notes: result.notes,
     summary: {
       violations: countedFindings(result).length,
       excepted: result.findings.length - countedFindings(result).length,

@@ -19,6 +19,8 @@ export const AUDITED_RULE: Readonly<Record<AuditKind, RuleId | undefined>> = {
   NetworkPolicy: 'netpol-trusted-cidrs',
   RoleBinding: 'rbac-netpol-grant',
   ClusterRoleBinding: 'rbac-netpol-grant',
+  ReplicaSet: undefined,
+  Job: undefined,
   Pod: 'pod-service-account',
 };
 
@@ -69,6 +71,11 @@ function finding(object: KubeObject, rule: RuleId, mode: Mode, message: string):
 export function judgeObject(object: KubeObject, kind: AuditKind, mode: Mode, snapshot: ClusterSnapshot, config: Config, now: number): AuditFinding[] {
   const rule = AUDITED_RULE[kind];
   if (!rule || kind === 'Namespace') return [];
+  return judgeWith(object, rule, mode, snapshot, config, now);
+}
+
+/** Violations of one rule by an object judged as its CREATE (a workload standing in for its pods). */
+export function judgeWith(object: KubeObject, rule: RuleId, mode: Mode, snapshot: ClusterSnapshot, config: Config, now: number): AuditFinding[] {
   const request = createRequest(object, 'default', {}, `netguard-audit-${++sequence}`);
   return findingsOf(object, mode, config, engine.judge(request, snapshot, config, { skip: SKIP_OTHERS.get(rule)!, now }));
 }

@@ -17,6 +17,8 @@ const KIND_PLURAL: Record<AuditKind, string> = {
   NetworkPolicy: 'network policies',
   RoleBinding: 'role bindings',
   ClusterRoleBinding: 'cluster role bindings',
+  ReplicaSet: 'replica sets',
+  Job: 'jobs',
   Pod: 'pods',
 };
 

@@ -1,21 +1,27 @@
 // Audit objects read from manifests (`audit --state DIR`), grouped by kind; objects without a
 // namespace land in "default", as kubectl would put them.
-import { readManifests } from '../cluster/manifests.js';
+import { manifestObjects } from '../cluster/manifests.js';
 import type { KubeObject } from '../cluster/objects.js';
-import { storedKindOf } from '../cluster/store.js';
+import { policyKindOfObject } from '../cluster/coverage/kinds.js';
 import { namespaceFor } from '../check/request.js';
 import type { ObjectFeed } from './feed.js';
 import { AUDIT_KINDS, type AuditKind } from './types.js';
 
 const PAGE = 500;
 
-export function staticFeed(dir: string): ObjectFeed {
+export function staticFeed(dir: string, onNote?: (note: string) => void): ObjectFeed {
   const byKind = new Map<AuditKind, KubeObject[]>(AUDIT_KINDS.map((kind) => [kind, []]));
   const policies: KubeObject[] = [];
-  for (const { object } of readManifests([dir])) {
+  for (const { object } of manifestObjects([dir], onNote ? { onNote } : {})) {
     // recognised by group and kind: a projectcalico.org NetworkPolicy is not a networking.k8s.io one
-    const stored = storedKindOf(object);
-    const list = stored === undefined ? undefined : (byKind.get(stored as AuditKind) ?? policies);
+    const policyKind = policyKindOfObject(object);
+    const list = policyKind
+      ? policyKind.coverage?.id === 'NetworkPolicy'
+        ? byKind.get('NetworkPolicy')
+        : policyKind.coverage && policies
+      : object.kind === 'NetworkPolicy'
+        ? undefined
+        : byKind.get(object.kind as AuditKind);
     if (!list) continue;
     const namespace = namespaceFor(object, 'default');
     const placed = object.kind === 'Namespace' || namespace === undefined ? object : { ...object, metadata: { ...object.metadata, namespace } };

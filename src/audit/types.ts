@@ -1,10 +1,17 @@
 // What an audit finds and what it reports about its own coverage.
-import type { Mode, RuleId } from '../config/types.js';
+import type { Direction, Mode, RuleId } from '../config/types.js';
 import type { ExceptionRef } from '../exceptions/apply.js';
 
-/** Kinds an audit reads, in the order it reads them (each later kind needs the earlier ones). */
-export const AUDIT_KINDS = ['Namespace', 'Role', 'ClusterRole', 'NetworkPolicy', 'RoleBinding', 'ClusterRoleBinding', 'Pod'] as const;
+/**
+ * Kinds an audit reads, in the order it reads them (each later kind needs the earlier ones).
+ * ReplicaSets and Jobs are read only for their owners, so pods are reported under the Deployment
+ * or CronJob that runs them.
+ */
+export const AUDIT_KINDS = ['Namespace', 'Role', 'ClusterRole', 'NetworkPolicy', 'RoleBinding', 'ClusterRoleBinding', 'ReplicaSet', 'Job', 'Pod'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/** Kinds whose objects are only read for their ownerReferences; a cluster that refuses them only loses the grouping. */
+export const OWNER_KINDS: ReadonlySet<AuditKind> = new Set(['ReplicaSet', 'Job']);
 
 export interface AuditFinding {
   rule: RuleId;
@@ -19,6 +26,8 @@ export interface AuditFinding {
   message: string;
   /** set when an exception covers the finding: reported, not counted for the exit code */
   exception?: ExceptionRef;
+  /** for a workload: the names of its pods found in violation (the finding points at the workload) */
+  pods?: string[];
 }
 
 export interface NotAudited {
@@ -26,12 +35,32 @@ export interface NotAudited {
   reason: string;
 }
 
+/**
+ * governed: judged; exempt: in exemptNamespaces; disabled: labelled netguard.io/mode=disabled;
+ * unlabelled: no label and defaultMode disabled — listed with what enforcing it would refuse.
+ */
+export type NamespaceStatus = 'governed' | 'exempt' | 'disabled' | 'unlabelled';
+
+export interface NamespaceReport {
+  name: string;
+  mode: Mode;
+  status: NamespaceStatus;
+  /** per direction of defaultDeny.directions: the policies that deny it by default (none: missing) */
+  coverage: { direction: Direction; policies: string[] }[];
+}
+
 export interface AuditResult {
   /** `live cluster (https://…)` or `state directory DIR` */
   source: string;
+  /** --namespace: only this namespace was audited */
+  namespace: string | undefined;
   findings: AuditFinding[];
   /** namespaces judged (mode is not disabled) */
   governedNamespaces: string[];
+  /** every namespace seen, with its mode and default-deny coverage */
+  namespaces: NamespaceReport[];
+  /** stage 0 of an opt-in rollout: what enforcing the unlabelled namespaces would refuse (not violations) */
+  optIn: AuditFinding[];
   /** namespaces not judged: exempt ones (always disabled) and those whose mode is disabled */
   skipped: { exempt: string[]; disabled: string[]; clusterScoped: boolean };
   notAudited: NotAudited[];
@@ -39,6 +68,8 @@ export interface AuditResult {
   rulesOff: RuleId[];
   /** exceptions in the config that had expired when the audit ran (they cover nothing) */
   expiredExceptions: ExceptionRef[];
+  /** what the audit could not read and what that costs (e.g. no grouping by Deployment) */
+  notes: string[];
   counts: { objects: number; judged: number; skipped: number };
   /** when the audit ran, for reports */
   time: Date;

@@ -15,8 +15,15 @@ import { POLICY_KINDS } from '../cluster/coverage/kinds.js';
 import { createRequest, groupVersionOf, impersonatedUser, isClusterScoped, namespaceFor } from './request.js';
 
 export interface Finding {
-  /** `file:line` of the document */
+  file: string;
+  /** 1-based line of the offending field when the finding names one (see withFieldLines), else of the document */
+  line: number;
+  /** the offending field (`spec.template.spec.serviceAccountName`), or null for the object as a whole */
+  field: string | null;
+  /** `file:line` */
   source: string;
+  /** the object the finding is about */
+  object: SourcedObject;
   kind: string;
   /** null for cluster-scoped objects */
   namespace: string | null;
@@ -116,7 +123,8 @@ export function checkObjects(input: CheckInput): CheckResult {
   const excepted: Finding[] = [];
   const summary: CheckSummary = { objects: input.objects.length, checked: 0, exempt: 0, ignored: 0, replaced, violations: 0, warnings: 0, excepted: 0 };
 
-  objects.forEach(({ object, source }, index) => {
+  objects.forEach((sourced, index) => {
+    const { object, file, line, source } = sourced;
     if (!isJudgedKind(object.apiVersion, object.kind)) {
       summary.ignored++;
       return;
@@ -132,27 +140,30 @@ export function checkObjects(input: CheckInput): CheckResult {
     summary.checked++;
     const request = createRequest(object, defaultNamespace, user, `netguard-check-${index + 1}`);
     const where = {
+      file,
+      line,
       source,
+      object: sourced,
       kind: request.kind.kind,
       namespace: clusterScoped ? null : (namespace ?? null),
       name: request.name || '<unnamed>',
     };
     if (object.kind === 'Namespace' && request.name) {
       const label = namespaceMode(request.name, labelsOf(object), config).warning;
-      if (label) warnings.push({ ...where, rule: null, message: label });
+      if (label) warnings.push({ ...where, field: null, rule: null, message: label });
     }
     const judgement = engine.judge(request, snapshot, config, { skip, now });
     for (const violation of judgement.violations) {
       // judged in a disabled namespace's mode (a binding there): the webhook would not hold it
       if (violation.mode === 'disabled') continue;
-      const finding: Finding = { ...where, rule: violation.rule, message: violation.message };
+      const finding: Finding = { ...where, field: violation.field ?? null, rule: violation.rule, message: violation.message };
       // a rule capped at warn or audit never fails the check: the webhook would not deny it
       const cap = config.ruleCaps[violation.rule];
       if (cap !== undefined && cap !== 'enforce' && !violation.warningOnly) finding.cappedAt = cap;
       (violation.warningOnly || finding.cappedAt ? warnings : violations).push(finding);
     }
     for (const { violation, exception } of judgement.excepted) {
-      if (violation.mode !== 'disabled') excepted.push({ ...where, rule: violation.rule, message: violation.message, exception: exceptionRef(exception) });
+      if (violation.mode !== 'disabled') excepted.push({ ...where, field: violation.field ?? null, rule: violation.rule, message: violation.message, exception: exceptionRef(exception) });
     }
   });
 
@@ -168,4 +179,14 @@ export function checkObjects(input: CheckInput): CheckResult {
     skippedRules: [...skip].filter((rule) => config.rules[rule]).map((rule) => ({ rule, reason: SKIP_REASON })),
     summary,
   };
+}
+
+/** Findings that name a field point at its line; `locate` finds it (it reads the file again). */
+export function withFieldLines(result: CheckResult, locate: (object: SourcedObject, field: string) => number): CheckResult {
+  const place = (f: Finding): Finding => {
+    if (f.field === null) return f;
+    const line = locate(f.object, f.field);
+    return { ...f, line, source: `${f.file}:${line}` };
+  };
+  return { ...result, violations: result.violations.map(place), warnings: result.warnings.map(place), excepted: result.excepted.map(place) };
 }

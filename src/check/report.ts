@@ -47,6 +47,9 @@ export function expiredNotes(result: CheckResult): string {
 /** Key order is fixed so the document diffs cleanly between runs. */
 export function renderJson(result: CheckResult): string {
   const finding = (f: Finding) => ({
+    file: f.file,
+    line: f.line,
+    field: f.field,
     source: f.source,
     kind: f.kind,
     namespace: f.namespace,

@@ -1,10 +1,10 @@
 // `netguard check`: judge manifests offline, as GitOps CI would before they reach the cluster.
 // Exit 0: nothing enforce would deny; 1: violations; 2: bad input (thrown as NetguardError).
-import { readFileSync } from 'node:fs';
-import { parseManifestText, readManifests, type SourcedObject } from '../cluster/manifests.js';
+import { readManifests } from '../cluster/manifests.js';
 import { loadConfigFile } from '../config/load.js';
-import { manifestUnreadable, usageError } from '../errors.js';
-import { checkObjects } from '../check/evaluate.js';
+import { noObjects, usageError } from '../errors.js';
+import { checkObjects, withFieldLines } from '../check/evaluate.js';
+import { FieldLocator } from '../cluster/field-lines.js';
 import { expiredNotes, renderJson, renderText } from '../check/report.js';
 import { NAMESPACE_NAME } from '../check/request.js';
 
@@ -17,22 +17,9 @@ export interface CheckOptions {
   namespace?: string;
   output?: CheckOutput;
   paths: string[];
+  /** path globs left out (repeatable --exclude) */
+  exclude?: string[];
 }
-
-/** `-` reads manifests from stdin, as `kubectl apply -f -` does (`kustomize build | netguard check …`). */
-export function readPaths(paths: readonly string[]): SourcedObject[] {
-  return paths.flatMap((path) => {
-    if (path !== '-') return readManifests([path]);
-    let text: string;
-    try {
-      text = readFileSync(0, 'utf8');
-    } catch (error) {
-      throw manifestUnreadable('<stdin>', error);
-    }
-    return parseManifestText(text, '<stdin>');
-  });
-}
-
 
 export function runCheck(
   opts: CheckOptions,
@@ -52,14 +39,18 @@ export function runCheck(
   if (opts.paths.filter((p) => p === '-').length > 1) throw usageError('stdin (-) can be read only once');
 
   const config = loadConfigFile(opts.config);
-  const objects = readPaths(opts.paths);
-  const result = checkObjects({
+  // `-` reads stdin, as `kubectl apply -f -` does (`kustomize build | netguard check … -`)
+  const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: (note) => stderr(`note: ${note}\n`) });
+  if (objects.length === 0) throw noObjects(opts.paths);
+  const locator = new FieldLocator();
+  const judged = checkObjects({
     objects,
     config,
     defaultNamespace: namespace,
     now: Date.now(),
     ...(opts.as !== undefined ? { username: opts.as, groups } : {}),
   });
+  const result = withFieldLines(judged, (object, field) => locator.line(object, field));
   // JSON carries expired exceptions in the document; text says so on stderr, beside the findings
   if (opts.output !== 'json') stderr(expiredNotes(result));
   stdout(opts.output === 'json' ? renderJson(result) : renderText(result));

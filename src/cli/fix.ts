@@ -2,13 +2,13 @@
 // pod-service-account, as manifests. Exit 0 (fixed, or nothing to fix), 2 bad input.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readManifests } from '../cluster/manifests.js';
 import { loadConfigFile } from '../config/load.js';
-import { manifestUnreadable, usageError } from '../errors.js';
+import { manifestUnreadable, noObjects, usageError } from '../errors.js';
 import { fileChanges, type FileChange } from '../fix/files.js';
 import { planFixes } from '../fix/plan.js';
 import { FILE_HEADER, renderNamespace } from '../fix/render.js';
 import { NAMESPACE_NAME } from '../check/request.js';
-import { readPaths } from './check.js';
 
 export interface FixOptions {
   config: string;
@@ -58,8 +58,8 @@ export function runFix(opts: FixOptions, stdout: Print = (t) => process.stdout.w
   if (opts.out === '') throw usageError('--out needs a directory');
 
   const config = loadConfigFile(opts.config);
-  const objects = readPaths(opts.paths);
-  if (objects.length === 0) throw usageError(`no Kubernetes objects found in ${opts.paths.join(', ')}`);
+  const objects = readManifests(opts.paths, { onNote: (note) => stderr(`note: ${note}\n`) });
+  if (objects.length === 0) throw noObjects(opts.paths);
   const plan = planFixes(objects, config, namespace);
   for (const note of plan.notes) stderr(`note: ${note}\n`);
   if (plan.namespaces.length === 0) {

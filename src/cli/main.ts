@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NetguardError, errorText } from '../errors.js';
 import { LOG_LEVELS } from '../log.js';
+import { AUDIT_OUTPUTS } from '../audit/outputs.js';
 import type { AuditOptions } from './audit.js';
 import type { CertsOptions } from './certs.js';
 import type { CheckOptions } from './check.js';
@@ -81,6 +82,7 @@ function buildProgram(): Command {
     .requiredOption('--config <file>', 'netguard config (YAML)')
     .option('--as <user>', 'judge every object as created by this user (enables the rules that judge the requester)')
     .option('--as-group <group>', 'a group of the --as user (repeatable)', collect)
+    .option('--exclude <glob>', 'leave out files and directories matching this glob (repeatable; e.g. "charts", "ci/**")', collect)
     .option('--namespace <ns>', 'namespace of objects without metadata.namespace', 'default')
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .argument('<path...>', 'YAML/JSON files or directories of them; - reads stdin')
@@ -95,7 +97,9 @@ function buildProgram(): Command {
       .description('report violations of objects that already exist; exit 0 clean, 1 violations, 2 error')
       .requiredOption('--config <file>', 'netguard config (YAML)'),
   )
-    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json', 'policyreport']).default('table'))
+    .option('--context <name>', 'kubeconfig context to use instead of the current one')
+    .option('-n, --namespace <ns>', 'audit this namespace only')
+    .addOption(new Option('--output <format>', 'output format; html writes one self-contained page').choices([...AUDIT_OUTPUTS]).default('table'))
     .action(async (opts: AuditOptions) => {
       const { runAudit } = await import('./audit.js');
       exitWith(await runAudit(opts));
@@ -142,7 +146,8 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`error: ${error.message}\n`);
       exitWith(2);
     } else {
-      process.stderr.write(`error: unexpected failure: ${error instanceof Error && error.stack ? error.stack : errorText(error)}\n`);
+      // a message, never a stack trace: users report what they see, and a trace says nothing to them
+      process.stderr.write(`error: unexpected failure: ${errorText(error)}\n`);
       exitWith(2);
     }
   }

@@ -77,8 +77,8 @@ async function liveSource(
   return createLiveSource({ ...timing, ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, policyKinds, logger });
 }
 
-function staticSource(dir: string): ClusterSource {
-  const store = loadStaticState([dir]);
+function staticSource(dir: string, logger: Logger): ClusterSource {
+  const store = loadStaticState([dir], 'default', { onNote: (note) => logger.info({ stateDir: dir }, note) });
   return { snapshot: store, ready: () => true, close: async () => undefined };
 }
 
@@ -117,7 +117,7 @@ export async function startServe(opts: ServeOptions, extras: StartExtras = {}): 
   let currentConfig = () => initialConfig;
   const policyKinds = () => [...countedKinds(currentConfig()).ids];
   const source =
-    opts.state !== undefined ? staticSource(opts.state) : await liveSource(opts.kubeconfig, needs, policyKinds, logger, extras.live);
+    opts.state !== undefined ? staticSource(opts.state, logger) : await liveSource(opts.kubeconfig, needs, policyKinds, logger, extras.live);
 
   const now = extras.now ?? Date.now;
   let closing = false;

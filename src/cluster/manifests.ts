@@ -1,75 +1,134 @@
-// Reads Kubernetes manifests the way kubectl does: files or directories of .yaml/.yml/.json
-// (with their subdirectories, as `kubectl -R`: GitOps repositories nest manifests), multi-document
-// YAML, `kind: List`, comments and empty documents.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+// Reads Kubernetes manifests the way kubectl does — files or directories of YAML/JSON (see
+// manifest-files.ts), multi-document YAML, `kind: List`, comments and empty documents — one file at
+// a time: `manifestObjects` yields each file's objects before the next file is read, so no caller
+// holds more text than one file. `-` reads stdin.
+//
+// YAML that is not a Kubernetes manifest is skipped with a note, never fatal: files whose documents
+// have no apiVersion/kind (Helm values, Chart.yaml, CI workflows), kustomization files (pipe
+// `kustomize build` instead) and Helm templates (pipe `helm template`).
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { manifestInvalid, manifestUnreadable } from '../errors.js';
+import { manifestFiles } from './manifest-files.js';
 import { isRecord, type KubeObject } from './objects.js';
+import { withoutBom, yamlDocuments, YamlSyntaxError, type YamlDocument } from '../util/yaml-documents.js';
 
 export interface SourcedObject {
   object: KubeObject;
-  /** `file:line` of the document the object came from */
+  /** the file as named on the command line or found below a directory; `<stdin>` for `-` */
+  file: string;
+  /** 1-based line of the object's document */
+  line: number;
+  /** `file:line` */
   source: string;
+  /** where the document lies in the file's text, and the object's path inside it (List items) */
+  origin: { start: number; end: number; startLine: number; path: readonly (string | number)[] };
 }
 
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+export interface ReadOptions {
+  /** path globs left out (see util/path-glob.ts) */
+  exclude?: readonly string[];
+  /** what was skipped and why, one sentence each, naming the file */
+  onNote?: (note: string) => void;
+  /** after each file */
+  onProgress?: (progress: { files: number; bytes: number; objects: number }) => void;
+}
 
-function listFiles(path: string): string[] {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (error) {
-    throw manifestUnreadable(path, error);
-  }
-  if (!stat.isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => {
-      const child = join(path, entry.name);
-      if (entry.isDirectory()) return listFiles(child);
-      return MANIFEST_FILE.test(entry.name) ? [child] : [];
+export const STDIN = '<stdin>';
+
+const KUSTOMIZATION_FILE = /^kustomization\.ya?ml$|^Kustomization$/;
+const KUSTOMIZE_NOTE = 'a kustomization, not manifests: skipped; to check what it builds, run `kustomize build DIR | netguard check … -`';
+
+const isObject = (value: unknown): value is KubeObject =>
+  isRecord(value) && typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string';
+
+const isKustomization = (value: KubeObject) => (value.apiVersion ?? '').startsWith('kustomize.config.k8s.io/');
+
+function expandLists(value: KubeObject, doc: YamlDocument, file: string, path: (string | number)[], out: SourcedObject[]): void {
+  const items = value['items'];
+  if (value.kind!.endsWith('List') && Array.isArray(items)) {
+    items.forEach((item, i) => {
+      if (!isObject(item)) throw manifestInvalid(`${file}:${doc.line}`, `items[${i}] of the ${value.kind} has no apiVersion or kind`);
+      expandLists(item, doc, file, [...path, 'items', i], out);
     });
+    return;
+  }
+  out.push({ object: value, file, line: doc.line, source: `${file}:${doc.line}`, origin: { start: doc.start, end: doc.end, startLine: doc.startLine, path } });
 }
 
-function expandLists(value: unknown, source: string): SourcedObject[] {
-  if (value === null || value === undefined) return [];
-  if (!isRecord(value)) throw manifestInvalid(source, 'a document must be a Kubernetes object (a mapping with apiVersion and kind)');
-  if (typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
-    return value['items'].flatMap((item) => expandLists(item, source));
+/**
+ * One file's objects. Returns a note instead when the file is not Kubernetes manifests; throws on
+ * YAML errors and on a document without apiVersion/kind among Kubernetes objects (a typo, not
+ * another kind of file).
+ */
+export function fileObjects(text: string, file: string): { objects: SourcedObject[]; note?: string } {
+  if (KUSTOMIZATION_FILE.test(basename(file))) return { objects: [], note: `${file}: ${KUSTOMIZE_NOTE}` };
+  const body = withoutBom(text);
+  const objects: SourcedObject[] = [];
+  let stranger: YamlDocument | undefined;
+  try {
+    for (const doc of yamlDocuments(body)) {
+      if (doc.value === null || doc.value === undefined) continue;
+      if (!isObject(doc.value)) {
+        stranger ??= doc;
+        continue;
+      }
+      if (isKustomization(doc.value)) return { objects: [], note: `${file}: ${KUSTOMIZE_NOTE}` };
+      expandLists(doc.value, doc, file, [], objects);
+    }
+  } catch (error) {
+    // `{{ … }}` is Go template syntax: a chart's templates are not YAML until Helm renders them
+    if (!(error instanceof YamlSyntaxError)) throw error;
+    if (body.includes('{{')) {
+      return { objects: [], note: `${file}: a Helm template, not manifests: skipped; to check what it renders, run \`helm template … | netguard check … -\`` };
+    }
+    throw manifestInvalid(`${file}:${error.line}`, error.reason);
   }
-  if (typeof value['kind'] !== 'string' || typeof value['apiVersion'] !== 'string') {
-    throw manifestInvalid(source, 'object has no apiVersion or kind');
+  if (stranger && objects.length > 0) {
+    throw manifestInvalid(`${file}:${stranger.line}`, 'document is not a Kubernetes object (no apiVersion or kind) though others in the file are');
   }
-  return [{ object: value as KubeObject, source }];
+  if (stranger) return { objects, note: `${file}: not a Kubernetes manifest (no apiVersion/kind): skipped` };
+  return { objects };
 }
 
-/** Parses one file's text; `file` labels errors and sources. */
+/** Parses one text (stdin, a test's string) as `file`; skipped content yields nothing. */
 export function parseManifestText(text: string, file: string): SourcedObject[] {
-  // line numbers by binary search over the line starts the parser records (counting from the top
-  // for every document made large multi-document files quadratic: minutes for a few MB)
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { prettyErrors: true, lineCounter: lines });
-  const list = Array.isArray(documents) ? documents : [documents];
-  return list.flatMap((doc) => {
-    const error = doc.errors[0];
-    if (error) {
-      const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
-      throw manifestInvalid(`${file}:${line}`, `not valid YAML: ${error.message.split('\n')[0]}`);
-    }
-    const start = doc.contents?.range?.[0] ?? 0;
-    return expandLists(doc.toJS({ maxAliasCount: 100 }), `${file}:${lines.linePos(start).line}`);
-  });
+  return fileObjects(text, file).objects;
 }
 
-export function readManifests(paths: readonly string[]): SourcedObject[] {
-  return paths.flatMap(listFiles).flatMap((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw manifestUnreadable(file, error);
-    }
-    return parseManifestText(text, file);
-  });
+function readText(file: string): string {
+  try {
+    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (error) {
+    throw manifestUnreadable(file === '-' ? STDIN : file, error);
+  }
+}
+
+/** Texts of stdin, kept because stdin cannot be read twice (see sourceText). */
+let stdinText = '';
+
+/** The text an object's `origin` refers to (for field lines). */
+export function sourceText(file: string): string {
+  return withoutBom(file === STDIN ? stdinText : readText(file));
+}
+
+/** Objects of every file the paths stand for, one file at a time. */
+export function* manifestObjects(paths: readonly string[], options: ReadOptions = {}): Generator<SourcedObject> {
+  const note = options.onNote ?? (() => undefined);
+  const progress = { files: 0, bytes: 0, objects: 0 };
+  for (const file of manifestFiles(paths, options.exclude ?? [], note)) {
+    const text = readText(file);
+    if (file === '-') stdinText = text;
+    const read = fileObjects(text, file === '-' ? STDIN : file);
+    if (read.note) note(read.note);
+    progress.files++;
+    progress.bytes += text.length;
+    progress.objects += read.objects.length;
+    options.onProgress?.(progress);
+    yield* read.objects;
+  }
+}
+
+export function readManifests(paths: readonly string[], options: ReadOptions = {}): SourcedObject[] {
+  return [...manifestObjects(paths, options)];
 }

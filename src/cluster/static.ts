@@ -1,8 +1,9 @@
 // A ClusterSnapshot read once from manifests on disk (`serve --state DIR`, `check`, `audit --state`).
-import { readManifests, type SourcedObject } from './manifests.js';
+import { manifestObjects, type ReadOptions } from './manifests.js';
+import type { KubeObject } from './objects.js';
 import { ClusterStore, isNamespacedKind, storedKindOf } from './store.js';
 
-export function storeFromObjects(objects: readonly SourcedObject[], defaultNamespace = 'default'): ClusterStore {
+export function storeFromObjects(objects: Iterable<{ object: KubeObject }>, defaultNamespace = 'default'): ClusterStore {
   const store = new ClusterStore();
   for (const { object } of objects) {
     const meta = object.metadata ?? {};
@@ -13,6 +14,6 @@ export function storeFromObjects(objects: readonly SourcedObject[], defaultNames
   return store;
 }
 
-export function loadStaticState(paths: readonly string[], defaultNamespace = 'default'): ClusterStore {
-  return storeFromObjects(readManifests(paths), defaultNamespace);
+export function loadStaticState(paths: readonly string[], defaultNamespace = 'default', options: ReadOptions = {}): ClusterStore {
+  return storeFromObjects(manifestObjects(paths, options), defaultNamespace);
 }

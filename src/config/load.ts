@@ -1,17 +1,19 @@
 // Reads, validates and compiles the YAML config. Validation errors name the file and the key path.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
 import schema from './config.schema.json' with { type: 'json' };
 import { configInvalid, configUnreadable } from '../errors.js';
 import { parseCidr, type Cidr } from '../util/cidr.js';
 import { compileGlobs } from '../util/glob.js';
 import { compileExceptions } from '../exceptions/compile.js';
+import { closest } from '../util/suggest.js';
+import { withoutBom, yamlDocuments, YamlSyntaxError, type YamlDocument } from '../util/yaml-documents.js';
 import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleCap, type RuleId, type RuleSetting } from './types.js';
 
 export const CONFIG_SCHEMA = schema;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the schema and value they are about (known keys for "did you mean")
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSpec = ajv.compile(schema);
 
 /** The network-policy APIs of Kubernetes sig-network, Cilium, Calico and Antrea (SPEC defaults). */
@@ -91,12 +93,19 @@ function keyPath(error: ErrorObject): string {
 
 function describe(error: ErrorObject): string {
   switch (error.keyword) {
-    case 'additionalProperties':
-      return 'unknown key';
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const guess = closest(String(error.params['additionalProperty']), known);
+      return guess ? `unknown key (did you mean "${guess}"?)` : 'unknown key';
+    }
     case 'required':
       return 'is required';
-    case 'enum':
-      return `must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'enum': {
+      const allowed = error.params['allowedValues'] as unknown[];
+      // YAML 1.1 tools (kubectl, Helm) read a bare `off` as false: the mode is spelled `disabled`
+      const off = (error.data === 'off' || error.data === false) && allowed.includes('disabled');
+      return `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${off ? '; write "disabled" to switch netguard off ("off" reads as false in YAML 1.1)' : ''}`;
+    }
     case 'pattern':
       return describePattern(error.instancePath);
     default:
@@ -173,15 +182,17 @@ export function compileConfig(raw: unknown, file: string): Config {
   };
 }
 
-/** Parses YAML text; syntax errors name the file and line. */
+/** Parses YAML text as manifests are read (anchors as kubectl allows them); errors name file:line. */
 export function parseConfigText(text: string, file: string): Config {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line;
-    throw configInvalid(line ? `${file}:${line}` : file, `not valid YAML: ${first.message.split('\n')[0]}`);
+  const documents: YamlDocument[] = [];
+  try {
+    for (const doc of yamlDocuments(withoutBom(text))) if (doc.value !== null && doc.value !== undefined) documents.push(doc);
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) throw configInvalid(`${file}:${error.line}`, error.reason);
+    throw error;
   }
-  return compileConfig(doc.toJS(), file);
+  if (documents.length > 1) throw configInvalid(`${file}:${documents[1]!.line}`, 'a second YAML document; the config is one document');
+  return compileConfig(documents[0]?.value ?? null, file);
 }
 
 export function loadConfigFile(file: string): Config {

@@ -30,9 +30,6 @@ export interface FileOptions {
   read(file: string): string;
 }
 
-/** `file:line` → file */
-export const fileOf = (source: string): string => source.replace(/:\d+$/, '');
-
 function outFile(out: string, fix: NamespaceFix, includeWorkloads: boolean): FileChange {
   const objects = includeWorkloads ? undefined : fix.created;
   return {
@@ -45,13 +42,13 @@ function outFile(out: string, fix: NamespaceFix, includeWorkloads: boolean): Fil
 
 /** The YAML file new objects of a namespace go into: its Namespace object's, else its first. */
 function hostFile(namespace: string, input: readonly SourcedObject[], defaultNamespace: string): { file: string; exists: boolean } {
-  const files = input.filter(({ object }) => namespaceFor(object, defaultNamespace) === namespace).map(({ source }) => fileOf(source));
+  const files = input.filter(({ object }) => namespaceFor(object, defaultNamespace) === namespace).map(({ file }) => file);
   const home = input.find(({ object }) => object.kind === 'Namespace' && object.metadata?.name === namespace);
   const yaml = (file: string) => /\.ya?ml$/i.test(file);
-  const chosen = [...(home ? [fileOf(home.source)] : []), ...files].find(yaml);
+  const chosen = [...(home ? [home.file] : []), ...files].find(yaml);
   if (chosen) return { file: chosen, exists: true };
   // only JSON (or nothing) holds the namespace: a YAML file beside its first file
-  const beside = files[0] ?? fileOf(input[0]?.source ?? 'netguard-fix.yaml');
+  const beside = files[0] ?? input[0]?.file ?? 'netguard-fix.yaml';
   return { file: join(dirname(beside), `${namespace}.netguard-fix.yaml`), exists: false };
 }
 
@@ -70,12 +67,12 @@ export function fileChanges(plan: FixPlan, input: readonly SourcedObject[], opti
   const byIdentity = new Map<string, WorkloadFix>();
   for (const fix of plan.namespaces) for (const w of fix.workloads) byIdentity.set(identityOf(w.fixed, defaultNamespace)!, w);
   const touched = new Map<string, WorkloadFix[]>();
-  for (const { object, source } of input) {
+  for (const { object, file } of input) {
     const workload = byIdentity.get(identityOf(object, defaultNamespace) ?? '');
     if (!workload) continue;
-    const list = touched.get(fileOf(source)) ?? [];
+    const list = touched.get(file) ?? [];
     if (!list.includes(workload)) list.push(workload);
-    touched.set(fileOf(source), list);
+    touched.set(file, list);
   }
   for (const [file, workloads] of touched) {
     const text = options.read(file);

@@ -50,6 +50,7 @@ export const namespaceModeLabel: Rule = {
     return [
       {
         rule: 'namespace-mode-label',
+        field: `metadata.labels[${JSON.stringify(MODE_LABEL)}]`,
         message:
           `${describeRequester(user)} is not provisioned for namespace "${name}" and may not loosen it from ${before} to ${after} ` +
           `(Namespace "${name}", ${action}). Ask a provisioner for "${name}"${who} to change the label, ` +

@@ -47,16 +47,19 @@ export const netpolTrustedCidrs: Rule = {
     const trusted = config.trustedCidrList;
     if (trusted.length === 0) return [];
     const problems: string[] = [];
+    let first: string | undefined;
     let invalid = 0;
     for (const { path, value } of ipBlockPeers(request.object)) {
       const cidr: Cidr | undefined = typeof value === 'string' ? parseCidr(value) : undefined;
       if (!cidr) {
+        first ??= path;
         problems.push(`${path} ${describeValue(value)} is not a valid CIDR`);
         invalid++;
         continue;
       }
       if (trusted.some((t) => cidrContains(t, cidr))) continue;
       const sameFamily = trusted.some((t) => t.family === cidr.family);
+      first ??= path;
       problems.push(`${path} "${cidr.text}" is not inside any trusted CIDR${sameFamily ? '' : ` (no IPv${cidr.family} range is trusted)`}`);
     }
     if (problems.length === 0) return [];
@@ -70,6 +73,7 @@ export const netpolTrustedCidrs: Rule = {
     return [
       {
         rule: 'netpol-trusted-cidrs',
+        ...(first !== undefined ? { field: first } : {}),
         message:
           `NetworkPolicy "${nameOf(request)}" ${what} ` +
           `(namespace "${namespace}": ${listAtMost(problems, 10, '; ')}). ` +

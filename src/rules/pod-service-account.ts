@@ -36,6 +36,10 @@ export const podServiceAccount: Rule = {
     return [
       {
         rule: 'pod-service-account',
+        // the field that names the account, or the pod spec where one is missing
+        field: isRecord(spec) && asString(spec['serviceAccountName'])
+          ? `${path}.serviceAccountName`
+          : isRecord(spec) && asString(spec['serviceAccount']) ? `${path}.serviceAccount` : path,
         message:
           `${kind} "${nameOf(request)}" runs under ServiceAccount "${serviceAccount}", which is disallowed ` +
           `(namespace "${namespaceOf(request)}", ${field}). ` +

@@ -26,6 +26,8 @@ export interface Violation {
   rule: RuleId;
   /** `<what is wrong> (<where>). <how to fix>.` — the rule id is prefixed when shown */
   message: string;
+  /** the offending field in the object (`spec.template.spec.serviceAccountName`, `metadata.labels["k"]`), when there is one */
+  field?: string;
   /** informational: shown as a warning in every evaluated mode, never denies */
   warningOnly?: boolean;
   absences?: Absence[];

@@ -12,7 +12,7 @@ const check = (cwd: string, ...args: string[]) => netguardAsync(['check', '--con
 
 interface JsonReport {
   requester: { username: string; groups: string[] } | null;
-  violations: { source: string; kind: string; namespace: string | null; name: string; rule: string; message: string }[];
+  violations: { file: string; line: number; field: string | null; source: string; kind: string; namespace: string | null; name: string; rule: string; message: string }[];
   warnings: { source: string; kind: string; namespace: string | null; name: string; rule: string | null; message: string }[];
   excepted: { source: string; kind: string; namespace: string | null; name: string; rule: string; message: string; exception: { name: string; expires: string; reason: string } }[];
   expiredExceptions: { name: string; expires: string; reason: string }[];
@@ -28,7 +28,7 @@ describe.concurrent('netguard check', () => {
     const r = await check(cwd, 'manifests');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^manifests\/web\.yaml:2 Pod shop\/web: pod-service-account: Pod "web" runs under ServiceAccount "default"/m);
+    expect(r.stdout).toMatch(/^manifests\/web\.yaml:7 Pod shop\/web: pod-service-account: Pod "web" runs under ServiceAccount "default"/m);
     // the pod is reported once: the Namespace, created with it, has no existing pods to warn about
     expect(r.stdout).not.toMatch(/Namespace shop: warning/);
     expect(r.stdout).toMatch(/^3 objects checked, 1 violation, 0 warnings$/m);
@@ -52,7 +52,7 @@ describe.concurrent('netguard check', () => {
     const cwd = tree({ 'shop.yaml': SHOP });
     const r = await netguardAsync(['check', '--config', 'config.yaml', 'manifests', '-'], { cwd, input: pod('web', { namespace: 'shop' }) });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^<stdin>:2 Pod shop\/web: pod-service-account: /m);
+    expect(r.stdout).toMatch(/^<stdin>:7 Pod shop\/web: pod-service-account: /m);
   });
 
   it('exits 2 naming the file and line for unparseable YAML', async () => {
@@ -145,7 +145,11 @@ describe.concurrent('netguard check', () => {
     expect(Object.keys(report)).toEqual(['requester', 'violations', 'warnings', 'excepted', 'expiredExceptions', 'skippedRules', 'summary']);
     expect(report.violations).toEqual([
       {
-        source: 'manifests/web.yaml:2',
+        // the pod names no ServiceAccount: the finding points at its pod spec
+        file: 'manifests/web.yaml',
+        line: 7,
+        field: 'spec',
+        source: 'manifests/web.yaml:7',
         kind: 'Pod',
         namespace: 'shop',
         name: 'web',

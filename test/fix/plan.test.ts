@@ -8,7 +8,8 @@ import { checkObjects } from '../../src/check/evaluate.js';
 import { denyAll, namespace, pod } from '../support/kube-objects.js';
 
 const config = (extra: Record<string, unknown> = {}) => compileConfig({ defaultMode: 'enforce', ...extra }, 'config.yaml');
-const sourced = (objects: KubeObject[]): SourcedObject[] => objects.map((object, i) => ({ object, source: `m.yaml:${i + 1}` }));
+const sourced = (objects: KubeObject[]): SourcedObject[] =>
+  objects.map((object, i) => ({ object, file: 'm.yaml', line: i + 1, source: `m.yaml:${i + 1}`, origin: { start: 0, end: 0, startLine: 1, path: [] } }));
 
 function deployment(ns: string | undefined, name: string, podSpec: Record<string, unknown> = {}): KubeObject {
   return {
