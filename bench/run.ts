@@ -7,11 +7,12 @@
 //     node:https server, same certificate, same payloads, 127.0.0.1: saturation with 32 keep-alive
 //     connections (wrk, or autocannon without it), then paced at 1,000 reviews/s (open loop);
 //  4. the live cache at 10,000 namespaces (bench/live-cache.ts, its own process);
-//  5. the fuzz tests at FUZZ_RUNS=10000.
+//  5. the fuzz tests at FUZZ_RUNS=10000;
+//  6. `netguard reach` at 2,000 namespaces × 3 workloads (bench/reach.ts, its own process).
 // The last soak result (bench/soak-results.md, from `npm run soak`) is copied into results.md.
 //
 // Everything is bounded (about 8 minutes on 2 cores) and talks to 127.0.0.1 only.
-// BENCH_REPS, BENCH_SECONDS (saturation run length), BENCH_SKIP=fuzz,live,startup skip parts.
+// BENCH_REPS, BENCH_SECONDS (saturation run length), BENCH_SKIP=fuzz,live,startup,reach skip parts.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -188,6 +189,12 @@ async function liveCache(): Promise<{ summary?: LiveCacheSummary; text: string }
   return { ...(json ? { summary: JSON.parse(json) as LiveCacheSummary } : {}), text };
 }
 
+/** bench/reach.ts in its own process, so its heap figures are its own. */
+async function reachBench(): Promise<string> {
+  const { out } = await runChild(process.execPath, ['--import', 'tsx', 'bench/reach.ts'], {}, 300_000);
+  return out.split('\n').filter((line) => !line.startsWith('npm warn')).join('\n').trim();
+}
+
 interface FuzzSummary {
   ok: boolean;
   files: number;
@@ -280,6 +287,12 @@ async function main(): Promise<void> {
       section(`fuzz tests, FUZZ_RUNS=${FUZZ_RUNS} (npx vitest run test/fuzz)`);
       fuzzResult = await fuzz();
       log(`  ${fuzzResult.ok ? 'PASS' : 'FAIL'}: ${fuzzResult.passed}/${fuzzResult.tests} tests in ${fuzzResult.files} files, ${fmt(fuzzResult.seconds, 0)} s`);
+    }
+    let reach = 'skipped (BENCH_SKIP=reach)';
+    if (!SKIP.has('reach')) {
+      section('netguard reach, 2,000 namespaces × 3 workloads (bench/reach.ts)');
+      reach = await reachBench();
+      log(reach);
     }
     const load1 = loadavg();
 
@@ -430,6 +443,10 @@ async function main(): Promise<void> {
       '',
       fuzzTable,
       ...(fuzzResult && !fuzzResult.ok ? ['', '```', fuzzResult.output, '```'] : []),
+      '',
+      '## Reachability: `netguard reach` (bench/reach.ts)',
+      '',
+      reach,
       '',
       soak.trim(),
       '',

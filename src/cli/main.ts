@@ -10,6 +10,7 @@ import type { AuditOptions } from './audit.js';
 import type { CertsOptions } from './certs.js';
 import type { CheckOptions } from './check.js';
 import type { FixOptions } from './fix.js';
+import type { ReachOptions } from './reach.js';
 import type { ServeOptions } from './serve.js';
 
 function integer(name: string, min: number, max: number) {
@@ -103,6 +104,24 @@ function buildProgram(): Command {
     .action(async (opts: AuditOptions) => {
       const { runAudit } = await import('./audit.js');
       exitWith(await runAudit(opts));
+    });
+
+  clusterStateOptions(
+    program
+      .command('reach')
+      .description('which connections the NetworkPolicies allow (truth tables per port); exit 0 computed, 1 an expectation fails, 2 bad input')
+      .option('--config <file>', 'netguard config (YAML): which other policy APIs to list as not modelled'),
+  )
+    .option('-n, --namespace <ns>', 'namespace of objects without metadata.namespace', 'default')
+    .option('--from <endpoint>', 'sources: NAMESPACE/POD, NAMESPACE/KIND/NAME, NAMESPACE/*, * or an IP address', '*')
+    .option('--to <endpoint>', 'destinations, as --from', '*')
+    .option('--port <port>', 'PORT[/PROTOCOL] to ask about (repeatable; default: every container port of each destination)', collect)
+    .option('--expect <file>', 'YAML list of {from, to, port, protocol?, allowed} to check; exit 1 when one fails')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'html']).default('text'))
+    .argument('[path...]', 'YAML/JSON files or directories of manifests')
+    .action(async (paths: string[], opts: Omit<ReachOptions, 'paths'>) => {
+      const { runReach } = await import('./reach.js');
+      exitWith(await runReach({ ...opts, paths }));
     });
 
   program

@@ -24,8 +24,13 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'ClusterRole', plural: 'clusterroles', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
   { kind: 'RoleBinding', plural: 'rolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true },
   { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false },
+  // workloads (owners of pods for audit, endpoints for reach)
+  { kind: 'Deployment', plural: 'deployments', group: 'apps', version: 'v1', namespaced: true },
+  { kind: 'StatefulSet', plural: 'statefulsets', group: 'apps', version: 'v1', namespaced: true },
+  { kind: 'DaemonSet', plural: 'daemonsets', group: 'apps', version: 'v1', namespaced: true },
   { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', version: 'v1', namespaced: true },
   { kind: 'Job', plural: 'jobs', group: 'batch', version: 'v1', namespaced: true },
+  { kind: 'CronJob', plural: 'cronjobs', group: 'batch', version: 'v1', namespaced: true },
   // policy CRDs: served only after serve(kind) (as if their CRD were installed)
   { kind: 'CiliumNetworkPolicy', plural: 'ciliumnetworkpolicies', group: 'cilium.io', version: 'v2', namespaced: true },
   { kind: 'CiliumClusterwideNetworkPolicy', plural: 'ciliumclusterwidenetworkpolicies', group: 'cilium.io', version: 'v2', namespaced: false },
@@ -34,7 +39,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
 ];
 
 /** Kinds served from the start: the built-in ones. */
-const BUILT_IN = new Set(['Namespace', 'Pod', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ReplicaSet', 'Job']);
+const BUILT_IN = new Set(['Namespace', 'Pod', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ReplicaSet', 'Job', 'CronJob']);
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
 const BY_PATH = new Map(RESOURCE_TYPES.map((t) => [`${t.group}/${t.plural}`, t]));
