@@ -1,5 +1,6 @@
 // Builds AdmissionRequests the way kube-apiserver fills them, from plain objects.
 import type { AdmissionRequest, Operation, UserInfo } from '../../src/admission/types.js';
+import { pluralOf } from '../../src/check/request.js';
 import { policyKindOf } from '../../src/cluster/coverage/kinds.js';
 import type { KubeObject } from '../../src/cluster/objects.js';
 
@@ -23,7 +24,7 @@ const PLURALS: Record<string, string> = { NetworkPolicy: 'networkpolicies' };
 
 /** The resource the API server routes a kind under: policy kinds by group (Calico's NetworkPolicy too). */
 function resourceOf(group: string, kind: string): string {
-  return policyKindOf(group, kind)?.resource ?? PLURALS[kind] ?? `${kind.toLowerCase()}s`;
+  return policyKindOf(group, kind)?.resource ?? PLURALS[kind] ?? pluralOf(kind);
 }
 
 export function makeRequest(object: KubeObject | undefined, options: RequestOptions = {}): AdmissionRequest {
