@@ -44,42 +44,36 @@ export function* policyApiObjects(size: StateSize): Generator<KubeObject> {
 
 const admin = { username: 'alice@example.com', groups: ['netpol-admins', 'system:authenticated'] };
 
-function review(request: Record<string, unknown>): AdmissionReview {
+/** A DELETE review of a policy object (group, version and kind from its apiVersion and kind). */
+function deletion(uid: string, resource: string, oldObject: KubeObject): AdmissionReview {
+  const [group = '', version = ''] = (oldObject.apiVersion ?? '').split('/');
+  const meta = oldObject.metadata ?? {};
+  const request = {
+    uid,
+    kind: { group, version, kind: oldObject.kind },
+    resource: { group, version, resource },
+    name: meta.name,
+    ...(meta.namespace ? { namespace: meta.namespace } : {}),
+    operation: 'DELETE',
+    userInfo: admin,
+    object: null,
+    oldObject,
+    dryRun: false,
+  };
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request } as unknown as AdmissionReview;
 }
 
 /** Removals of a namespaced and a cluster-scoped policy while other APIs still cover (allowed). */
 export function policyApiReviews(namespace: string): Record<string, AdmissionReview> {
-  const cnp = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'cilium-deny', namespace }, spec: { endpointSelector: {}, ingress: [{}], egress: [{}] } };
-  const ccnp = {
+  const cnp: KubeObject = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'cilium-deny', namespace }, spec: { endpointSelector: {}, ingress: [{}], egress: [{}] } };
+  const ccnp: KubeObject = {
     apiVersion: 'cilium.io/v2',
     kind: 'CiliumClusterwideNetworkPolicy',
     metadata: { name: 'default-deny' },
     spec: { endpointSelector: { matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'NotIn', values: ['kube-system'] }] }, ingress: [{}], egress: [{}] },
   };
   return {
-    'cilium-policy-delete': review({
-      uid: '7e0c1d2e-2222-4c6e-8f0a-3d2b1c0e9f77',
-      kind: { group: 'cilium.io', version: 'v2', kind: 'CiliumNetworkPolicy' },
-      resource: { group: 'cilium.io', version: 'v2', resource: 'ciliumnetworkpolicies' },
-      name: 'cilium-deny',
-      namespace,
-      operation: 'DELETE',
-      userInfo: admin,
-      object: null,
-      oldObject: cnp,
-      dryRun: false,
-    }),
-    'clusterwide-policy-delete': review({
-      uid: '7e0c1d2e-3333-4c6e-8f0a-3d2b1c0e9f77',
-      kind: { group: 'cilium.io', version: 'v2', kind: 'CiliumClusterwideNetworkPolicy' },
-      resource: { group: 'cilium.io', version: 'v2', resource: 'ciliumclusterwidenetworkpolicies' },
-      name: 'default-deny',
-      operation: 'DELETE',
-      userInfo: admin,
-      object: null,
-      oldObject: ccnp,
-      dryRun: false,
-    }),
+    'cilium-policy-delete': deletion('7e0c1d2e-2222-4c6e-8f0a-3d2b1c0e9f77', 'ciliumnetworkpolicies', cnp),
+    'clusterwide-policy-delete': deletion('7e0c1d2e-3333-4c6e-8f0a-3d2b1c0e9f77', 'ciliumclusterwidenetworkpolicies', ccnp),
   };
 }
