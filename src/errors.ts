@@ -4,6 +4,7 @@
 export const ERROR_CODES = {
   NETGUARD_ERR_CONFIG_INVALID: 2,
   NETGUARD_ERR_CONFIG_UNREADABLE: 2,
+  NETGUARD_ERR_FILE_UNREADABLE: 2,
   NETGUARD_ERR_MANIFEST_INVALID: 2,
   NETGUARD_ERR_MANIFEST_UNREADABLE: 2,
   NETGUARD_ERR_NO_OBJECTS: 2,
@@ -37,6 +38,10 @@ export const configInvalid = (file: string, message: string) =>
 
 export const configUnreadable = (file: string, cause: unknown) =>
   new NetguardError('NETGUARD_ERR_CONFIG_UNREADABLE', `${file}: cannot read config: ${errorText(cause)}`, file, { cause });
+
+/** A file named by a flag other than --config: the message says which one (a TLS key is not "config"). */
+export const fileUnreadable = (file: string, what: string, cause: unknown) =>
+  new NetguardError('NETGUARD_ERR_FILE_UNREADABLE', `${file}: cannot read ${what}: ${errorText(cause)}`, file, { cause });
 
 export const manifestInvalid = (location: string, message: string) =>
   new NetguardError('NETGUARD_ERR_MANIFEST_INVALID', `${location}: ${message}`, location);

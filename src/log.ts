@@ -31,16 +31,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 const { streamSym, chindingsSym } = pino.symbols;
 
 /**
- * logger.info(fields, msg) for a hot path whose fields come already serialized (`"key":value,...`
+ * logger[level](fields, msg) for a hot path whose fields come already serialized (`"key":value,...`
  * from a fixed-shape serializer): the same line, through the same destination, without pino's
  * generic walk that checks and escapes every key and value on each call (the review line is the one
- * line on the hot path; bench/README.md). The caller checks `isLevelEnabled('info')` first, before
+ * line on the hot path; bench/README.md). The caller checks `isLevelEnabled(level)` first, before
  * it serializes anything.
  */
-export function writeInfoLine(logger: Logger, fields: string, msg: string): void {
+export function writeLine(logger: Logger, level: 'info' | 'debug', fields: string, msg: string): void {
   const internals = logger as unknown as Record<symbol, unknown>;
   const destination = internals[streamSym] as DestinationStream;
-  destination.write(`{"level":"info"${isoTime()}${internals[chindingsSym] as string},${fields},"msg":${JSON.stringify(msg)}}\n`);
+  destination.write(`{"level":"${level}"${isoTime()}${internals[chindingsSym] as string},${fields},"msg":${JSON.stringify(msg)}}\n`);
 }
 
 let lastMs = NaN;

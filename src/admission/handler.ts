@@ -1,7 +1,8 @@
 // Judges one AdmissionReview: parse → mode → (live reads this review needs) → engine →
 // (read-through of denials resting on absences) → response. No HTTP types: the transport passes
-// the body in and writes { statusCode, body } out. Every review gets one log line, without object
-// contents; a throw anywhere while judging becomes that review's internal-error answer.
+// the body in and writes { statusCode, body } out. Every review gets one log line (info with a
+// finding, debug for a clean allow), without object contents; a throw anywhere while judging
+// becomes that review's internal-error answer.
 import { performance } from 'node:perf_hooks';
 import { labelsOf } from '../cluster/objects.js';
 import type { ClusterSource, LiveReader } from '../cluster/source.js';
@@ -232,7 +233,7 @@ export class AdmissionHandler {
     };
   }
 
-  /** One log line per review, plus one per violation judged in audit mode, plus metrics. */
+  /** One log line per review (info when the answer is not a clean allow), one per violation judged in audit mode, metrics. */
   private record(
     request: AdmissionRequest,
     { mode, dryRun, ruleCaps }: { mode: Mode; dryRun: boolean; ruleCaps: Config['ruleCaps'] },
@@ -244,7 +245,11 @@ export class AdmissionHandler {
     const { logger, metrics } = this.deps;
     const exceptions = exceptionNames(excepted);
     const identity = this.identity(request);
-    const outcome: ReviewDecision = decision.response.allowed ? 'allowed' : 'denied';
+    const { response } = decision;
+    const outcome: ReviewDecision = response.allowed ? 'allowed' : 'denied';
+    // the answer itself says whether there was a finding: a denial, a warning (warn, dry-run,
+    // exceptions, internal errors outside enforce) or an audit annotation
+    const finding = !response.allowed || response.warnings !== undefined || response.auditAnnotations !== undefined;
     logReview(logger, {
       uid: identity.uid,
       kind: identity.kind,
@@ -259,7 +264,7 @@ export class AdmissionHandler {
       wouldDeny: dryRun && decision.wouldDeny,
       requestDryRun: request.dryRun === true,
       durationMs: Math.round(ms * 1000) / 1000,
-    });
+    }, finding);
     for (const violation of violations) {
       if (violationMode(violation, mode, ruleCaps) === 'audit') logger.info({ ...identity, rule: violation.rule, message: violation.message }, 'violation');
     }

@@ -18,6 +18,9 @@ import { formatViolation } from '../rules/engine.js';
 import type { Violation } from '../rules/types.js';
 import type { AdmissionResponse, AdmissionReviewResponse, ReviewApiVersion } from './types.js';
 
+/** How a dry-run warning tells itself apart from warn mode's (kubectl prints "Warning: " before it). */
+export const DRY_RUN_PREFIX = 'would be denied (dry-run): ';
+
 /** The audit annotation key that names the exceptions applied to a review. */
 export const EXCEPTION_ANNOTATION = 'exception';
 
@@ -88,8 +91,9 @@ export function decide(uid: string, verdict: Verdict): Decision {
     else {
       denying.push(violation);
       annotated.push(violation);
-      // what enforce would have refused is shown as warnings and recorded for audit
-      if (dryRun) warnings.push(formatViolation(violation));
+      // what enforce would have refused is shown as warnings that say so (unlike warn mode's) and
+      // recorded for audit
+      if (dryRun) warnings.push(`${DRY_RUN_PREFIX}${formatViolation(violation)}`);
     }
   }
   const applied = excepted.filter((e) => violationMode(e.violation, mode, caps) !== 'disabled');

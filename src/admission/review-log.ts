@@ -1,6 +1,8 @@
 // The one log line every review gets (SPEC: who, what, verdict; never object contents), written by
-// a fixed-shape serializer: it is the only log line on the hot path.
-import { writeInfoLine, type Logger } from '../log.js';
+// a fixed-shape serializer: it is the only log line on the hot path. A review with a finding is
+// logged at info; a clean allow at debug, as admission controllers' operators expect (the API
+// server's audit log already records every request).
+import { writeLine, type Logger } from '../log.js';
 
 export interface ReviewLogEntry {
   uid: string;
@@ -39,6 +41,8 @@ export function reviewLogFields(entry: ReviewLogEntry): string {
   return `${fields},"durationMs":${json(entry.durationMs)}`;
 }
 
-export function logReview(logger: Logger, entry: ReviewLogEntry): void {
-  if (logger.isLevelEnabled('info')) writeInfoLine(logger, reviewLogFields(entry), 'review');
+/** `finding`: denied, warned, annotated, would be denied (dry-run), excepted or failed. */
+export function logReview(logger: Logger, entry: ReviewLogEntry, finding: boolean): void {
+  const level = finding ? 'info' : 'debug';
+  if (logger.isLevelEnabled(level)) writeLine(logger, level, reviewLogFields(entry), 'review');
 }

@@ -4,9 +4,10 @@
 // Nothing here touches the disk except writeCertificates.
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { makeDirs } from '../util/dirs.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -148,7 +149,7 @@ export interface WrittenCertificates {
  * to a 0600 temporary file and renamed over any existing tls.key. Returns the three paths.
  */
 export function writeCertificates(dir: string, certs: GeneratedCertificates): WrittenCertificates {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const paths = { caCert: join(dir, 'ca.crt'), tlsCert: join(dir, 'tls.crt'), tlsKey: join(dir, 'tls.key') };
   writeFileSync(paths.caCert, certs.caCert);
   writeFileSync(paths.tlsCert, certs.tlsCert);

@@ -15,7 +15,8 @@ export function renderText(result: CheckResult): string {
     lines.push(`${f.source} ${subject(f)}: warning: ${f.rule ? `${f.rule}: ` : ''}${f.message}${cap}`);
   }
   for (const f of result.excepted) {
-    lines.push(`${f.source} ${subject(f)}: excepted by "${f.exception!.name}" until ${f.exception!.expires}: ${f.rule}: ${f.message}`);
+    const { name, expires, reason } = f.exception!;
+    lines.push(`${f.source} ${subject(f)}: excepted by "${name}" until ${expires} (${reason}): ${f.rule}: ${f.message}`);
   }
   if (result.skippedRules.length > 0) {
     const ids = result.skippedRules.map((s) => s.rule).join(', ');

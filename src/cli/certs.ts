@@ -1,7 +1,9 @@
 // `netguard certs`: a CA and a serving certificate for the webhook Service, written as ca.crt,
 // tls.crt and tls.key; prints the base64 caBundle for the ValidatingWebhookConfiguration on stdout
 // (and nothing else there, so `CA_BUNDLE=$(netguard certs ...)` works).
-import { existsSync, readFileSync } from 'node:fs';
+// Existing files are never replaced without --force: a new CA breaks every API server that still
+// holds the old caBundle, as kubeadm's cert phases keep what they find.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { caBundle, generateCertificates, writeCertificates } from '../certs/generate.js';
 import { NetguardError, errorText, usageError } from '../errors.js';
@@ -11,7 +13,9 @@ export interface CertsOptions {
   service: string;
   namespace: string;
   days?: number;
-  /** keep an existing set (used by `npm start`; not part of the documented CLI) */
+  /** replace existing files */
+  force?: boolean;
+  /** keep an existing set and print no caBundle (`npm start`; not part of the documented CLI) */
   ifMissing?: boolean;
 }
 
@@ -28,11 +32,16 @@ export async function runCerts(
   if (!DNS_LABEL.test(opts.service)) throw usageError(`--service "${opts.service}" is not a valid Service name (lowercase letters, digits and "-", at most 63 characters)`);
   if (!DNS_LABEL.test(opts.namespace)) throw usageError(`--namespace "${opts.namespace}" is not a valid namespace name (lowercase letters, digits and "-", at most 63 characters)`);
 
-  const caPath = join(opts.out, 'ca.crt');
-  if (opts.ifMissing && CERT_FILES.every((file) => existsSync(join(opts.out, file)))) {
-    stderr(`${opts.out}: ${CERT_FILES.join(', ')} already exist; keeping them (delete them to generate a new set)\n`);
-    stdout(`${caBundle(readFileSync(caPath, 'utf8'))}\n`);
+  const existing = CERT_FILES.filter((file) => existsSync(join(opts.out, file)));
+  if (opts.ifMissing && existing.length === CERT_FILES.length) {
+    stderr(`${opts.out}: using the existing ${CERT_FILES.join(', ')}\n`);
     return 0;
+  }
+  if (existing.length > 0 && !opts.force && !opts.ifMissing) {
+    throw usageError(
+      `${opts.out}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; netguard certs does not replace them. ` +
+        'Pass --force to write a new set (then give the API server the new caBundle), or choose another --out.',
+    );
   }
 
   const certs = await generateCertificates({ service: opts.service, namespace: opts.namespace, days });
@@ -48,6 +57,6 @@ export async function runCerts(
     );
   }
   stderr(`wrote ${written.caCert}, ${written.tlsCert}, ${written.tlsKey} (valid ${days} days, for Service ${opts.service}.${opts.namespace}.svc)\n`);
-  stdout(`${caBundle(certs.caCert)}\n`);
+  if (!opts.ifMissing) stdout(`${caBundle(certs.caCert)}\n`);
   return 0;
 }

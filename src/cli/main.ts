@@ -144,7 +144,8 @@ function buildProgram(): Command {
     .requiredOption('--service <name>', 'name of the webhook Service')
     .requiredOption('--namespace <ns>', 'namespace of the webhook Service')
     .option('--days <days>', 'validity in days', integer('--days', 1, 36500), 365)
-    .addOption(new Option('--if-missing', 'keep an existing set of the three files').hideHelp())
+    .option('--force', 'replace existing ca.crt, tls.crt and tls.key (the API server then needs the new caBundle)', false)
+    .addOption(new Option('--if-missing', 'keep an existing set of the three files, print no caBundle (npm start)').hideHelp())
     .action(async (opts: CertsOptions) => {
       const { runCerts } = await import('./certs.js');
       exitWith(await runCerts(opts));

@@ -12,7 +12,7 @@ import { RULE_IDS, type Config, type ConfigSpec, type PolicyResource, type RuleC
 
 export const CONFIG_SCHEMA = schema;
 
-// verbose: errors carry the schema and value they are about (known keys for "did you mean")
+// verbose: errors carry the schema and value they are about (known keys for "did you mean", values quoted)
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSpec = ajv.compile(schema);
 
@@ -104,13 +104,19 @@ function describe(error: ErrorObject): string {
       const allowed = error.params['allowedValues'] as unknown[];
       // YAML 1.1 tools (kubectl, Helm) read a bare `off` as false: the mode is spelled `disabled`
       const off = (error.data === 'off' || error.data === false) && allowed.includes('disabled');
-      return `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${off ? '; write "disabled" to switch netguard off ("off" reads as false in YAML 1.1)' : ''}`;
+      return `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${off ? '; write "disabled" to switch netguard off ("off" reads as false in YAML 1.1)' : got(error.data)}`;
     }
     case 'pattern':
-      return describePattern(error.instancePath);
+      return `${describePattern(error.instancePath)}${got(error.data)}`;
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** ` (got "x")` for a short scalar value, so the user can find the line. */
+function got(value: unknown): string {
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : undefined;
+  return text !== undefined && text.length <= 80 ? ` (got ${text})` : '';
 }
 
 /** Patterns are regular expressions; a user is told what the value must look like instead. */

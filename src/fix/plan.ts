@@ -43,7 +43,7 @@ export interface NamespaceFix {
 
 export interface FixPlan {
   namespaces: NamespaceFix[];
-  /** what fix left alone and why (namespaces not governed, ServiceAccounts reused) */
+  /** what fix wants the operator to know (namespaces not governed yet, ServiceAccounts reused) */
   notes: string[];
 }
 
@@ -130,13 +130,15 @@ export function planFixes(input: readonly SourcedObject[], config: Config, defau
       const missing = missingDirections(namespace, snapshot, config);
       if (missing.length === 0) continue;
       const labels = snapshot.namespace(namespace)?.labels;
+      // check judges every non-exempt namespace as if enforced, so fix covers the same ones (after
+      // a fix, check reports neither rule); a namespace not governed yet is named, because the
+      // policy isolates its pods the moment it is applied, whatever netguard's mode
       if (namespaceMode(namespace, labels, config).mode === 'disabled') {
         const why = labels?.[MODE_LABEL] !== undefined ? `labelled ${MODE_LABEL}=disabled` : 'unlabelled, and defaultMode is disabled';
         notes.push(
-          `namespace "${namespace}" has no default-deny for ${missing.join(' and ')} but is not governed (${why}): no policy written. ` +
-            `Label it ${MODE_LABEL}=audit, warn or enforce to govern it, then run fix again.`,
+          `namespace "${namespace}" is not governed yet (${why}); its default-deny is written all the same, as check judges it. ` +
+            `Applying it isolates the namespace's pods at once: add the allows they need in the same change.`,
         );
-        continue;
       }
       const fix = fixOf(namespace);
       const { policies } = factsOf(namespace);

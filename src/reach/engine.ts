@@ -107,10 +107,6 @@ export class Reachability {
     }
   }
 
-  get classCount(): number {
-    return this.classes.length;
-  }
-
   /** One connection, with the policies that allow each side. */
   explain(from: Endpoint, to: Endpoint, query: PortQuery): Verdict {
     const side = (selecting: readonly Policy[], rulesOf: (p: Policy) => readonly Rule[] | undefined, peer: Endpoint): SideVerdict => ({

@@ -12,6 +12,22 @@ import { isScaleKeepingTemplate } from './updates.js';
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
+/** A value that is not a name, as a person would call it (JSON has no "object" in YAML terms). */
+function typeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isRecord(value)) return 'a map';
+  return typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : `"${String(value)}"`;
+}
+
+/** Which field the effective ServiceAccount comes from, and why "default" when it does. */
+function whereFrom(spec: unknown, path: string): string {
+  const name = isRecord(spec) ? spec['serviceAccountName'] : undefined;
+  if (asString(name)) return `${path}.serviceAccountName`;
+  if (isRecord(spec) && asString(spec['serviceAccount'])) return `${path}.serviceAccount (deprecated)`;
+  if (name !== undefined && name !== null && name !== '') return `${path}.serviceAccountName is ${typeOf(name)}, not a ServiceAccount name, so "default" is used`;
+  return `${path}.serviceAccountName, unset so "default" is used`;
+}
+
 export const podServiceAccount: Rule = {
   id: 'pod-service-account',
   summary: 'Every Pod and pod template runs under its own, non-default ServiceAccount.',
@@ -28,11 +44,7 @@ export const podServiceAccount: Rule = {
     const { spec, path } = podSpecOf(kind, request.object);
     const serviceAccount = effectiveServiceAccount(spec);
     if (!config.disallowedServiceAccounts.has(serviceAccount)) return [];
-    const field = isRecord(spec) && asString(spec['serviceAccountName'])
-      ? `${path}.serviceAccountName`
-      : isRecord(spec) && asString(spec['serviceAccount'])
-        ? `${path}.serviceAccount (deprecated)`
-        : `${path}.serviceAccountName, unset so "default" is used`;
+    const field = whereFrom(spec, path);
     return [
       {
         rule: 'pod-service-account',

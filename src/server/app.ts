@@ -4,11 +4,13 @@
 //   POST /validate  AdmissionReview in, AdmissionReview out (400/413/415 for bad input)
 //   GET  /healthz   200 while the process lives
 //   GET  /readyz    503 until the cluster state is synced (and again while shutting down)
-import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import type { AdmissionHandler } from '../admission/handler.js';
 import type { Logger } from '../log.js';
 import { registerHealthRoutes } from './health.js';
+import { reviewRoute } from './review-route.js';
 import { admissionReviewSchema, errorBodySchema } from './schemas.js';
 
 /** AdmissionReviews carry an object and its old version; etcd caps one object at 1.5 MiB. */
@@ -72,6 +74,17 @@ function explain(error: FastifyError, contentType: string | undefined): string {
   }
 }
 
+/** The answer to a request fastify or the review route could not serve, logged as it deserves. */
+function failureAnswer(deps: AppDeps, error: FastifyError, url: string | undefined, contentType: string | undefined) {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  const message = status === 500 ? 'netguard failed to answer this request; see its logs.' : explain(error, contentType);
+  if (status === 500) deps.logger.error({ err: error, url }, 'request failed');
+  else deps.logger.info({ status, problem: message, url }, 'refused a bad request');
+  // every client mistake is an invalid review request; the HTTP status says which kind
+  const code = status === 500 ? 'NETGUARD_ERR_INTERNAL' : 'NETGUARD_ERR_REVIEW_INVALID';
+  return { status, body: { error: STATUS_TEXT[status] ?? 'Error', code, message } };
+}
+
 export function buildApp(deps: AppDeps) {
   const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...deps.timeouts };
   const serverOptions = {
@@ -79,7 +92,21 @@ export function buildApp(deps: AppDeps) {
     requestTimeout: timeouts.requestMs,
     connectionsCheckingInterval: timeouts.checkIntervalMs,
   };
+  let open = true;
+  const failed = (error: unknown, req: IncomingMessage, res: ServerResponse) => {
+    const { status, body } = failureAnswer(deps, error as FastifyError, req.url, req.headers['content-type']);
+    const payload = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+    res.end(payload);
+  };
   const app = fastify({
+    // the server is made here (as fastify would make it) so reviews can skip fastify: review-route.ts
+    serverFactory: (fastifyListener) => {
+      const listener = reviewRoute({ handler: deps.handler, bodyLimit: BODY_LIMIT, open: () => open, failed }, fastifyListener);
+      const server = deps.https ? createHttpsServer({ ...serverOptions, handshakeTimeout: timeouts.handshakeMs, ...deps.https }, listener) : createHttpServer(serverOptions, listener);
+      server.keepAliveTimeout = timeouts.keepAliveMs;
+      return server;
+    },
     // fastify's own lines (per-request access logs, "Server listening") would double ours: the
     // handler logs each review and serve logs one "listening" line; fastify keeps warnings/errors
     loggerInstance: deps.logger.child({ component: 'https' }, { level: 'warn' }),
@@ -88,15 +115,16 @@ export function buildApp(deps: AppDeps) {
     childLoggerFactory: (logger) => logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    // see SERVER_TIMEOUTS; fastify sets these two on the server itself
-    requestTimeout: timeouts.requestMs,
-    keepAliveTimeout: timeouts.keepAliveMs,
     // during shutdown, reviews already on an open connection are still answered (not 503'd);
     // idle keep-alive connections are closed so shutdown does not wait on them
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    ...(deps.https ? { https: { ...serverOptions, handshakeTimeout: timeouts.handshakeMs, ...deps.https } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;
+  // from now on fastify answers every request, and tells keep-alive clients it is closing
+  app.addHook('preClose', (done) => {
+    open = false;
+    done();
+  });
 
   // Only JSON is accepted (415 otherwise, including fastify's default text/plain). The body is
   // kept as a string and parsed by the handler with plain JSON.parse: fastify's own parser refuses
@@ -105,13 +133,8 @@ export function buildApp(deps: AppDeps) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const message = status === 500 ? 'netguard failed to answer this request; see its logs.' : explain(error, request.headers['content-type']);
-    if (status === 500) deps.logger.error({ err: error, url: request.url }, 'request failed');
-    else deps.logger.info({ status, problem: message, url: request.url }, 'refused a bad request');
-    // every client mistake is an invalid review request; the HTTP status says which kind
-    const code = status === 500 ? 'NETGUARD_ERR_INTERNAL' : 'NETGUARD_ERR_REVIEW_INVALID';
-    void reply.code(status).send({ error: STATUS_TEXT[status] ?? 'Error', code, message });
+    const { status, body } = failureAnswer(deps, error, request.url, request.headers['content-type']);
+    void reply.code(status).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {

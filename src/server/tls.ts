@@ -6,7 +6,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { configInvalid, configUnreadable, errorText } from '../errors.js';
+import { configInvalid, errorText, fileUnreadable } from '../errors.js';
 import type { Logger } from '../log.js';
 import { watchPaths, type ReloadResult, type WatchHandle, type WatchOptions } from '../config/watch.js';
 
@@ -26,19 +26,19 @@ export interface TlsMaterial {
   notAfter: string;
 }
 
-function read(file: string): string {
+function read(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw configUnreadable(file, error);
+    throw fileUnreadable(file, what, error);
   }
 }
 
 /** Reads and checks the files: each parses, and the key belongs to the certificate. */
 export function loadTlsMaterial(files: TlsFiles): TlsMaterial {
-  const cert = read(files.cert);
-  const key = read(files.key);
-  const ca = files.clientCa ? read(files.clientCa) : undefined;
+  const cert = read(files.cert, 'the TLS certificate (--tls-cert)');
+  const key = read(files.key, 'the TLS key (--tls-key)');
+  const ca = files.clientCa ? read(files.clientCa, 'the client CA (--client-ca)') : undefined;
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(cert);

@@ -82,13 +82,13 @@ describe('decide: violations judged in their own mode', () => {
     });
   });
 
-  it('dry-run turns a refusal in its own enforce mode into a warning', () => {
+  it('dry-run turns a refusal in its own enforce mode into a warning that says it would be denied', () => {
     const { response, wouldDeny } = decide('u', { mode: 'audit', dryRun: true, violations: [inEnforce] });
     expect(wouldDeny).toBe(true);
     expect(response).toEqual({
       uid: 'u',
       allowed: true,
-      warnings: ['pod-service-account: enforce one.'],
+      warnings: ['would be denied (dry-run): pod-service-account: enforce one.'],
       auditAnnotations: { 'pod-service-account': 'enforce one.' },
     });
   });

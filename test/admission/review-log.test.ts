@@ -39,7 +39,7 @@ describe('the review log line', () => {
   it.each(cases)('is the line logger.info would write: %s', (_name, change) => {
     const entry = { ...base, ...change };
     const fast = capture();
-    logReview(fast.logger, entry);
+    logReview(fast.logger, entry, true);
     const generic = capture();
     generic.logger.info(
       { ...entry, namespace: entry.namespace, user: entry.user, wouldDeny: entry.wouldDeny || undefined, requestDryRun: entry.requestDryRun || undefined },
@@ -56,19 +56,32 @@ describe('the review log line', () => {
 
   it('starts like every netguard line: level, ISO time, app', () => {
     const { logger, raw } = capture();
-    logReview(logger, base);
+    logReview(logger, base, true);
     expect(raw[0]).toMatch(/^\{"level":"info","time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","app":"netguard","uid":/);
   });
 
   it('carries a child logger’s bindings', () => {
     const { logger, raw } = capture();
-    logReview(logger.child({ component: 'webhook' }), base);
+    logReview(logger.child({ component: 'webhook' }), base, true);
     expect(JSON.parse(raw[0]!)).toMatchObject({ app: 'netguard', component: 'webhook', msg: 'review' });
   });
 
   it('is not written below info', () => {
     const { logger, raw } = capture('warn');
-    logReview(logger, base);
+    logReview(logger, base, true);
     expect(raw).toEqual([]);
+  });
+
+  it('without a finding: written at debug, as logger.debug would, and not at info', () => {
+    const entry: ReviewLogEntry = { ...base, decision: 'allowed', rules: [] };
+    const atInfo = capture('info');
+    logReview(atInfo.logger, entry, false);
+    expect(atInfo.raw).toEqual([]);
+    const fast = capture('debug');
+    logReview(fast.logger, entry, false);
+    const generic = capture('debug');
+    generic.logger.debug({ ...entry, wouldDeny: undefined, requestDryRun: undefined }, 'review');
+    expect({ ...JSON.parse(fast.raw[0]!), time: 'T' }).toEqual({ ...JSON.parse(generic.raw[0]!), time: 'T' });
+    expect(JSON.parse(fast.raw[0]!)).toMatchObject({ level: 'debug' });
   });
 });

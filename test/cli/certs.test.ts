@@ -54,21 +54,43 @@ describe('netguard certs', () => {
     expect(Buffer.from(lines[0]!, 'base64').toString('utf8')).toBe(readFileSync(join(out, 'ca.crt'), 'utf8'));
   });
 
-  it('--if-missing keeps an existing set and still prints its caBundle', async () => {
+  it('--if-missing (npm start) keeps an existing set and prints no caBundle', async () => {
     const before = readFileSync(join(out, 'tls.crt'), 'utf8');
     const again = await netguardAsync(['certs', '--out', 'tls', '--service', 'webhook', '--namespace', 'guard', '--if-missing'], { cwd });
     expect(again.code).toBe(0);
     expect(readFileSync(join(out, 'tls.crt'), 'utf8')).toBe(before);
-    expect(Buffer.from(again.stdout.trim(), 'base64').toString('utf8')).toBe(readFileSync(join(out, 'ca.crt'), 'utf8'));
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toBe('tls: using the existing ca.crt, tls.crt, tls.key\n');
   });
 
-  it('without --if-missing replaces the set, narrowing an existing key file to 0600', async () => {
+  it('refuses to replace an existing CA and key without --force, naming them; nothing is touched', async () => {
+    const dir = tempTree({ 'ca.crt': 'old ca', 'tls.key': 'old key' });
+    const r = await netguardAsync(['certs', '--out', '.', '--service', 'netguard', '--namespace', 'netguard'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'error: .: ca.crt, tls.key already exist; netguard certs does not replace them. Pass --force to write a new set (then give the API server the new caBundle), or choose another --out.\n',
+    );
+    expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe('old ca');
+    expect(readFileSync(join(dir, 'tls.key'), 'utf8')).toBe('old key');
+    expect(existsSync(join(dir, 'tls.crt'))).toBe(false);
+  });
+
+  it('--force replaces the set, narrowing an existing key file to 0600', async () => {
     const dir = tempTree({ 'tls.key': 'old' });
     writeFileSync(join(dir, 'tls.key'), 'old', { mode: 0o644 });
-    const r = await netguardAsync(['certs', '--out', '.', '--service', 'netguard', '--namespace', 'netguard'], { cwd: dir });
+    const r = await netguardAsync(['certs', '--out', '.', '--service', 'netguard', '--namespace', 'netguard', '--force'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'tls.key'), 'utf8')).toContain('PRIVATE KEY');
     expect(statSync(join(dir, 'tls.key')).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(r.stdout.trim(), 'base64').toString('utf8')).toBe(readFileSync(join(dir, 'ca.crt'), 'utf8'));
+  });
+
+  it('an --out that cannot be made (/proc/nope) is a clear error, exit 2, not a hang', async () => {
+    const r = await netguardAsync(['certs', '--out', '/proc/nope/tls', '--service', 'netguard', '--namespace', 'netguard'], { cwd: tempTree() });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: \/proc\/nope\/tls: cannot write the certificates: ENOENT: no such file or directory, mkdir '\/proc\/nope'\. Point --out at a directory you can write to\.\n$/);
   });
 
   it.each([

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
-const entry =
+export const entry =
   process.env['NETGUARD_CLI'] === 'dist'
     ? [join(ROOT, 'dist/src/cli/main.js')]
     : ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts')];

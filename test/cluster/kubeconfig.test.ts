@@ -55,7 +55,7 @@ describe('kubeConfigFor (kubectl order)', () => {
   });
 
   it('says $KUBECONFIG names nothing that exists', () => {
-    expect(() => kubeConfigFor({}, { KUBECONFIG: '/nope/1:/nope/2' }, home)).toThrow('$KUBECONFIG (/nope/1:/nope/2): cannot read config: none of its files exists');
+    expect(() => kubeConfigFor({}, { KUBECONFIG: '/nope/1:/nope/2' }, home)).toThrow('/nope/1:/nope/2: cannot read any kubeconfig listed in $KUBECONFIG: none of its files exists');
   });
 
   it.skipIf(process.env['KUBERNETES_SERVICE_HOST'])('with nothing at all, says what it looked for', () => {

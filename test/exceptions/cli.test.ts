@@ -31,7 +31,7 @@ describe.concurrent('check', { timeout: 90_000 }, () => {
   it('shows an excepted finding with its exception, does not count it, and notes an expired exception on stderr', async () => {
     const r = await run('check', { exceptions: [LEGACY, STALE] });
     expect(r.code).toBe(1); // shop's pod: its exception expired
-    expect(r.stdout).toMatch(/^manifests\/all\.yaml:\d+ Pod billing\/web: excepted by "legacy-billing" until 2099-03-31: pod-service-account: Pod "web" /m);
+    expect(r.stdout).toMatch(/^manifests\/all\.yaml:\d+ Pod billing\/web: excepted by "legacy-billing" until 2099-03-31 \(TICKET-1234 moving to its own ServiceAccount\): pod-service-account: Pod "web" /m);
     expect(r.stdout).toMatch(/^manifests\/all\.yaml:\d+ Pod shop\/web: pod-service-account: /m);
     expect(r.stdout).toMatch(/^6 objects checked, 1 violation, 0 warnings, 1 excepted$/m);
     expect(r.stderr).toBe('note: exception "stale-shop" expired (expires: 2020-01-31) and covers nothing; remove it from the config or extend expires\n');
@@ -55,7 +55,7 @@ describe.concurrent('check', { timeout: 90_000 }, () => {
     const config = { exceptions: [{ ...LEGACY, rules: ['pod-service-account', 'netpol-provisioning'], namespaces: ['billing', 'shop'], requesters: ['ci-deployers'] }] };
     const r = await run('check', config, '--as', 'ci@example.com', '--as-group', 'ci-deployers');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^manifests\/all\.yaml:\d+ NetworkPolicy shop\/default-deny: excepted by "legacy-billing" until 2099-03-31: netpol-provisioning: /m);
+    expect(r.stdout).toMatch(/^manifests\/all\.yaml:\d+ NetworkPolicy shop\/default-deny: excepted by "legacy-billing" until 2099-03-31 \(.*\): netpol-provisioning: /m);
     expect(r.stdout).toMatch(/^6 objects checked, 0 violations, 0 warnings, 4 excepted$/m);
   });
 
@@ -115,5 +115,16 @@ describe.concurrent('audit', { timeout: 90_000 }, () => {
     expect(billing).toMatch(/exception: legacy-billing/);
     expect(billing).toMatch(/summary:\n(\s+\w+: \d+\n)*?\s+fail: 0\n/);
     expect(billing).toMatch(/skip: 1/);
+  });
+
+  it('openreports and html: the excepted finding is skipped with its exception; the expired one is listed', async () => {
+    const config = { exceptions: [LEGACY, STALE] };
+    const [reports, html] = await Promise.all([run('audit', config, '--output', 'openreports'), run('audit', config, '--output', 'html')]);
+    const billing = reports.stdout.split('---\n').find((doc) => doc.includes('kind: Report') && doc.includes('namespace: billing'))!;
+    expect(billing).toMatch(/result: skip/);
+    expect(billing).toMatch(/exception: legacy-billing/);
+    expect(reports.stdout).toContain('# Expired exceptions, which cover nothing: "stale-shop" (expires: 2020-01-31).');
+    expect(html.stdout).toContain('excepted by &quot;legacy-billing&quot; until 2099-03-31');
+    expect(html.stdout).toContain('Expired exceptions, which cover nothing: &quot;stale-shop&quot;');
   });
 });

@@ -53,6 +53,8 @@ describe('exceptions in the config', () => {
     ['a malformed expiry', { ...EXCEPTION, expires: 'next spring' }, 'exceptions[0].expires: must be an RFC 3339 date or date-time'],
     ['a day that does not exist', { ...EXCEPTION, expires: '2027-02-30' }, 'exceptions[0].expires: "2027-02-30" is not an RFC 3339 date or date-time'],
     ['an unknown rule id', { ...EXCEPTION, rules: ['pod-service-acount'] }, 'exceptions[0].rules[0]: must be one of "netpol-provisioning"'],
+    ['an unknown rule id, quoted', { ...EXCEPTION, rules: ['pod-service-acount'] }, '(got "pod-service-acount")'],
+    ['a malformed expiry, quoted', { ...EXCEPTION, expires: 'next spring' }, '(got "next spring")'],
     ['no rules', { ...EXCEPTION, rules: [] }, 'exceptions[0].rules: must NOT have fewer than 1 items'],
     ['no namespaces', { ...EXCEPTION, namespaces: undefined }, 'exceptions[0].namespaces: is required'],
     ['an unknown key', { ...EXCEPTION, namespace: ['billing'] }, 'exceptions[0].namespace: unknown key'],
@@ -73,7 +75,8 @@ describe('exceptions in the config', () => {
     const { RULE_IDS } = await import('../../src/config/types.js');
     const { CONFIG_SCHEMA } = await import('../../src/config/load.js');
     expect(CONFIG_SCHEMA.definitions.ruleId.enum).toEqual([...RULE_IDS]);
-    expect(Object.keys(CONFIG_SCHEMA.properties.rules.properties)).toEqual([...RULE_IDS]);
+    // every rule takes the same settings: true, false or a cap
+    expect(CONFIG_SCHEMA.properties.rules.properties).toEqual(Object.fromEntries(RULE_IDS.map((id) => [id, { $ref: '#/definitions/ruleSetting' }])));
   });
 });
 
@@ -85,6 +88,6 @@ describe('rule caps in the config', () => {
   });
 
   it.each(['disabled', 'off', 'yes'])('refuses %j as a rule setting', (value) => {
-    expect(problems({ rules: { 'pod-service-account': value } })).toContain('rules.pod-service-account: must be one of true, false, "enforce", "warn", "audit"');
+    expect(problems({ rules: { 'pod-service-account': value } })).toContain(`rules.pod-service-account: must be one of true, false, "enforce", "warn", "audit" (got "${value}")`);
   });
 });

@@ -67,6 +67,13 @@ const CASES: Case[] = [
     rule: 'rbac-netpol-grant',
     covered: true,
   },
+  {
+    what: 'a cluster-wide policy resource (no namespace) is not guessed to be in "default"',
+    exception: { rules: ['netpol-provisioning'], namespaces: ['default'] },
+    request: makeRequest({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'p' } }, { namespace: '' }),
+    rule: 'netpol-provisioning',
+    covered: false,
+  },
   { what: 'a bare kind that matches', exception: { kinds: ['Deployment'] }, request: makeRequest(deployment('billing', 'api')), covered: true },
   { what: 'a bare kind that does not match', exception: { kinds: ['Deployment'] }, request: makeRequest(pod('billing', 'web')), covered: false },
   {

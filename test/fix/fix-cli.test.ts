@@ -153,13 +153,17 @@ describe.concurrent('netguard fix', () => {
     expect(readdirSync(join(cwd, 'manifests'))).toEqual(['a.yaml']);
   });
 
-  it('says "nothing to fix" and exits 0 on clean manifests; notes namespaces it does not govern', async () => {
+  it('fixes a namespace not governed yet (check judges it), says so, then has nothing to fix', async () => {
     const cwd = tempTree({ 'config.yaml': 'defaultMode: disabled\n', 'manifests/a.yaml': ns('lab') });
-    const fix = await run(cwd, 'fix', '--config', 'config.yaml', 'manifests');
+    const fix = await run(cwd, 'fix', '--config', 'config.yaml', 'manifests', '--out', 'fixes');
     expect(fix.code).toBe(0);
-    expect(fix.stdout).toBe('nothing to fix\n');
-    expect(fix.stderr).toMatch(/^note: namespace "lab" has no default-deny for Ingress and Egress but is not governed \(unlabelled, and defaultMode is disabled\)/);
-  });
+    expect(fix.stderr).toMatch(/^note: namespace "lab" is not governed yet \(unlabelled, and defaultMode is disabled\)/);
+    const check = await run(cwd, 'check', '--config', 'config.yaml', 'manifests', 'fixes');
+    expect(check.code).toBe(0);
+    const again = await run(cwd, 'fix', '--config', 'config.yaml', 'manifests', 'fixes');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('nothing to fix\n');
+  }, 60_000);
 
   it.each([
     [['manifests', '--write', '-'], /^error: --write edits files in place; stdin \(-\) cannot be edited/],

@@ -66,11 +66,11 @@ describe('planFixes', () => {
   it.each([
     ['labelled disabled', namespace('shop', 'disabled'), {}, /labelled netguard\.io\/mode=disabled/],
     ['unlabelled under defaultMode disabled', namespace('shop'), { defaultMode: 'disabled' }, /unlabelled, and defaultMode is disabled/],
-  ])('writes no default-deny for a namespace that is not governed (%s) and says so', (_, ns, extra, why) => {
+  ])('writes the default-deny of a namespace not governed yet (%s), as check judges it, and says so', (_, ns, extra, why) => {
     const plan = planFixes(sourced([ns]), config(extra), 'default');
-    expect(plan.namespaces).toEqual([]);
+    expect(names(plan, 'shop')).toEqual(['NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns']);
     expect(plan.notes).toEqual([expect.stringMatching(why)]);
-    expect(plan.notes[0]).toMatch(/^namespace "shop" has no default-deny for Ingress and Egress but is not governed/);
+    expect(plan.notes[0]).toMatch(/^namespace "shop" is not governed yet .*Applying it isolates the namespace's pods at once/);
   });
 
   it('leaves exempt namespaces alone entirely', () => {

@@ -83,6 +83,21 @@ describe('verdicts by namespace mode (pod on the default ServiceAccount)', () =>
     expect(response).toEqual({ uid: expect.any(String), allowed: true });
   });
 
+  it('a review answered off the request event is the same answer fastify gives (status, headers, bytes)', async () => {
+    const request = podIn('enforced');
+    const body = JSON.stringify(reviewOf(request));
+    // exactly kube-apiserver's content type takes the review route; this spelling goes through fastify
+    const direct = await send(server.url, server.certs.caCert, { path: '/validate', headers: { 'content-type': 'application/json' }, body });
+    const viaFastify = await send(server.url, server.certs.caCert, { path: '/validate', headers: { 'content-type': 'application/json;charset=UTF-8' }, body });
+    for (const answer of [direct, viaFastify]) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    }
+    expect(direct.text).toBe(viaFastify.text);
+    expect(direct.headers['content-length']).toBe(viaFastify.headers['content-length']);
+    expect(JSON.parse(direct.text).response.status.code).toBe(403);
+  });
+
   it('kube-apiserver appends ?timeout=10s to the URL: still served', async () => {
     const request = podIn('enforced');
     const answer = await server.post(reviewOf(request), { 'content-type': 'application/json; charset=utf-8' });
@@ -122,6 +137,35 @@ describe('logs', () => {
     const all = JSON.stringify(server.lines);
     expect(all).not.toContain('hunter2-secret');
     expect(all).not.toContain('annotation-secret');
+  });
+
+  it('a clean allow is not logged at info; every review with a finding is (SPEC log levels)', async () => {
+    const clean = podIn('enforced', 'web');
+    const disabled = podIn('off');
+    const findings = { denied: podIn('enforced'), warned: podIn('warned'), annotated: podIn('audited'), oddLabel: podIn('weird', 'web') };
+    for (const request of [clean, disabled, ...Object.values(findings)]) await server.review(request);
+    const reviewLine = (uid: string) => server.lines.filter((l) => l['uid'] === uid && l.msg === 'review');
+    expect(reviewLine(clean.uid)).toEqual([]);
+    expect(reviewLine(disabled.uid)).toEqual([]);
+    for (const [what, request] of Object.entries(findings)) {
+      expect(reviewLine(request.uid).map((l) => l.level), what).toEqual(['info']);
+    }
+  });
+
+  it('--log-level debug logs every review, clean allows at debug', async () => {
+    const debug = await startTestServer({ logLevel: 'debug' });
+    try {
+      const clean = podIn('enforced', 'web');
+      const denied = podIn('enforced');
+      await debug.review(clean);
+      await debug.review(denied);
+      const levelOf = (uid: string) => debug.lines.filter((l) => l['uid'] === uid && l.msg === 'review').map((l) => l.level);
+      expect(levelOf(clean.uid)).toEqual(['debug']);
+      expect(levelOf(denied.uid)).toEqual(['info']);
+      expect(debug.lines.find((l) => l['uid'] === clean.uid)).toMatchObject({ decision: 'allowed', rules: [], mode: 'enforce', name: 'web' });
+    } finally {
+      await debug.close();
+    }
   });
 
   it('audit mode logs one structured line per violation', async () => {

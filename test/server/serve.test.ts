@@ -141,8 +141,8 @@ describe('startServe', () => {
     await expect(bad).rejects.toBeInstanceOf(NetguardError);
     await expect(bad).rejects.toMatchObject({ code: 'NETGUARD_ERR_CONFIG_INVALID', message: expect.stringMatching(/bad\.yaml[\s\S]*defaultMode/) });
     await expect(startServe({ ...options(dir, join(dir, 'good.yaml')), tlsKey: join(dir, 'missing.key') }, { logger })).rejects.toMatchObject({
-      code: 'NETGUARD_ERR_CONFIG_UNREADABLE',
-      message: expect.stringMatching(/missing\.key/),
+      code: 'NETGUARD_ERR_FILE_UNREADABLE',
+      message: expect.stringMatching(/missing\.key: cannot read the TLS key \(--tls-key\)/),
     });
     await expect(startServe({ ...options(dir, join(dir, 'good.yaml')), tlsKey: certs.paths.caCert })).rejects.toMatchObject({
       code: 'NETGUARD_ERR_CONFIG_INVALID',

@@ -113,14 +113,14 @@ describe('global dry-run never denies', () => {
     expect(response.allowed).toBe(true);
     expect(response.status).toBeUndefined();
     expect(response.warnings).toEqual([
-      'netpol-provisioning: first problem (here). Fix it.',
-      'rbac-netpol-grant: second problem (there). Fix that.',
-      'rbac-netpol-grant: third problem (elsewhere). Fix the other.',
+      'would be denied (dry-run): netpol-provisioning: first problem (here). Fix it.',
+      'would be denied (dry-run): rbac-netpol-grant: second problem (there). Fix that.',
+      'would be denied (dry-run): rbac-netpol-grant: third problem (elsewhere). Fix the other.',
       'namespace-default-deny: just so you know.',
     ]);
     expect(Object.keys(response.auditAnnotations ?? {})).toEqual(['netpol-provisioning', 'rbac-netpol-grant']);
     const line = server.lines.find((l) => l['uid'] === request.uid && l.msg === 'review');
-    expect(line).toMatchObject({ decision: 'allowed', wouldDeny: true, mode: 'enforce' });
+    expect(line).toMatchObject({ decision: 'allowed', wouldDeny: true, mode: 'enforce', level: 'info' });
   };
 
   it('config dryRun: true', async () => {

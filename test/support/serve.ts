@@ -58,6 +58,8 @@ export interface TestServerOptions {
   https?: Record<string, unknown>;
   /** shorter server timeouts (slow-client tests) */
   timeouts?: Partial<ServerTimeouts>;
+  /** default info */
+  logLevel?: string;
 }
 
 export interface HttpAnswer {
@@ -124,7 +126,7 @@ export interface TestServer {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const certs = options.certs ?? (await makeTestCerts());
-  const { logger, lines } = collectingLogger();
+  const { logger, lines } = collectingLogger(options.logLevel);
   const config = compileConfig(options.config ?? {}, 'test-config.yaml');
   const source: ClusterSource = options.source ?? {
     snapshot: storeFromObjects((options.objects ?? MODE_NAMESPACES).map((object) => ({ object, source: 'test' }))),

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { configInvalid, configUnreadable, NetguardError } from '../../errors.js';
+import { configInvalid, fileUnreadable, NetguardError } from '../../errors.js';
 import { KubeClient } from './http.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -17,8 +17,9 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 export const clusterUnreachable = (message: string, cause?: unknown) =>
   new NetguardError('NETGUARD_ERR_CLUSTER_UNREACHABLE', message, undefined, cause === undefined ? undefined : { cause });
 
-function readFile(file: string): KubeConfig {
-  if (!existsSync(file)) throw configUnreadable(file, new Error('no such file'));
+/** `from`: how the file was chosen, for the error ("--kubeconfig", "$KUBECONFIG") */
+function readFile(file: string, from = '--kubeconfig'): KubeConfig {
+  if (!existsSync(file)) throw fileUnreadable(file, `the kubeconfig (${from})`, 'no such file');
   const kc = new KubeConfig();
   try {
     kc.loadFromFile(file);
@@ -53,7 +54,7 @@ export function loadKubeConfig(file: string | undefined): KubeConfig {
 
 /** kubectl's merge of a $KUBECONFIG list: the first file to set a name or the current context wins. */
 function merge(files: readonly string[]): KubeConfig {
-  const configs = files.map(readFile);
+  const configs = files.map((file) => readFile(file, '$KUBECONFIG'));
   const firstByName = <T extends { name: string }>(lists: T[][]): T[] => {
     const seen = new Map<string, T>();
     for (const item of lists.flat()) if (!seen.has(item.name)) seen.set(item.name, item);
@@ -87,11 +88,11 @@ export function kubeConfigFor(choice: KubeConfigChoice, env: NodeJS.ProcessEnv =
     origin = choice.kubeconfig;
   } else if (listed.length > 0) {
     const present = listed.filter((file) => existsSync(file));
-    if (present.length === 0) throw configUnreadable(`$KUBECONFIG (${listed.join(delimiter)})`, new Error('none of its files exists'));
+    if (present.length === 0) throw fileUnreadable(listed.join(delimiter), 'any kubeconfig listed in $KUBECONFIG', 'none of its files exists');
     kc = merge(present);
     origin = `$KUBECONFIG (${present.join(delimiter)})`;
   } else if (existsSync(userConfig)) {
-    kc = readFile(userConfig);
+    kc = readFile(userConfig, '~/.kube/config');
     origin = userConfig;
   } else {
     if (choice.context !== undefined) throw configInvalid('--context', 'needs a kubeconfig: none was given, $KUBECONFIG is unset and ~/.kube/config does not exist');
