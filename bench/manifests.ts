@@ -23,6 +23,9 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 
 const team = (i: number) => `team-${String(i).padStart(4, '0')}`;
 
+/** Settings an application keeps in its ConfigMap: what makes ordinary repositories ~750 bytes a document. */
+const CONFIG_EXTRA = Array.from({ length: 60 }, (_, k) => `  setting-${k}: "value-${k}-${'x'.repeat(k % 40)}"\n`).join('');
+
 /** One namespace of an ordinary GitOps repository: 16 documents, about 12 KB. */
 function namespaceDocuments(i: number): string[] {
   const ns = team(i);
@@ -103,7 +106,7 @@ spec:
     `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: ${ns}\nautomountServiceAccountToken: false\n`,
     `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app-reader\n  namespace: ${ns}\nrules:\n  - apiGroups: [""]\n    resources: [configmaps, services]\n    verbs: [get, list, watch]\n`,
     `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: app-reader\n  namespace: ${ns}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: app-reader\nsubjects:\n  - kind: ServiceAccount\n    name: api\n    namespace: ${ns}\n`,
-    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: ${ns}\ndata:\n  application.yaml: |\n    server:\n      port: 8080\n      shutdown: graceful\n    cache:\n      ttl: 300s\n      size: 10000\n    upstream:\n      payments: https://payments.${ns}.svc.cluster.local\n      search: https://search.${ns}.svc.cluster.local\n  log-format: json\n`,
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: ${ns}\ndata:\n  application.yaml: |\n    server:\n      port: 8080\n      shutdown: graceful\n    cache:\n      ttl: 300s\n      size: 10000\n    upstream:\n      payments: https://payments.${ns}.svc.cluster.local\n      search: https://search.${ns}.svc.cluster.local\n  log-format: json\n${CONFIG_EXTRA}`,
     deployment('web', 8080),
     deployment('api', 9090),
     service('web', 8080),
@@ -139,8 +142,8 @@ export function writeBigFile(file: string, objects: number): number {
   const out: string[] = [];
   for (let i = 0; out.length < objects; i++) {
     for (const doc of namespaceDocuments(i)) {
-      // the dump's objects are smaller than a repository's: keep the short kinds and thin deployments
-      if (doc.length > 1200) continue;
+      // a dump's objects average ~400 bytes: leave out the ConfigMap and one of the two Deployments
+      if (doc.length > 2600 || doc.startsWith('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api')) continue;
       out.push(doc);
       if (out.length === objects) break;
     }

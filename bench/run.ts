@@ -14,7 +14,7 @@
 // The last soak result (bench/soak-results.md, from `npm run soak`) is copied into results.md.
 //
 // Everything is bounded (about 8 minutes on 2 cores) and talks to 127.0.0.1 only.
-// BENCH_REPS, BENCH_SECONDS (saturation run length), BENCH_SKIP=fuzz,live,startup,reach skip parts.
+// BENCH_REPS, BENCH_SECONDS (saturation run length), BENCH_SKIP=fuzz,live,startup,reach,manifests skip parts.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { benchState, reviewNamespace, type StateSize } from './cluster-state.js'
 import { inProcessTable, runEngineBench, runHandlerBench, type InProcessResult } from './engine.js';
 import { paced, postOnce, saturate, type LoadResult } from './load.js';
 import { benchReviews } from './reviews.js';
+import { manifestTable, runManifestBench, type ManifestBench } from './manifests.js';
 import { cpuMsOf, prepareFixture, ROOT, rssOf, startBare, startNetguard, stateDir, type Fixture } from './servers.js';
 import { fmt, median, table } from './stats.js';
 
@@ -293,6 +294,12 @@ async function main(): Promise<void> {
       }
     }
 
+    let manifests: ManifestBench | undefined;
+    if (!SKIP.has('manifests')) {
+      section('manifest reading: check of a GitOps tree vs js-yaml, one 60,000-object file, serve --state 10,000 (bench/manifests.ts)');
+      manifests = await runManifestBench(fixture, log);
+    }
+
     section(`HTTPS: netguard serve vs bare node:https (${CONNECTIONS} connections, ${LOAD_SECONDS} s per run; paced ${PACED_RATE}/s for ${PACED_SECONDS} s)`);
     const logFiles = { netguard: join(dir, 'serve.log'), debug: join(dir, 'serve-debug.log') };
     const load = await httpsLoad(fixture, logFiles);
@@ -459,6 +466,10 @@ async function main(): Promise<void> {
       startups.length > 0 ? startupTable : 'skipped (BENCH_SKIP=startup)',
       '',
       'The state is YAML as a repository holds manifests (no managedFields or status); parsing it with the `yaml` package is most of the start-up time.',
+      '',
+      '## Manifest reading (bench/manifests.ts)',
+      '',
+      manifests ? manifestTable(manifests) : 'skipped (BENCH_SKIP=manifests)',
       '',
       '## Live cache at 10,000 namespaces (bench/live-cache.ts)',
       '',

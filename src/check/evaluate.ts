@@ -3,7 +3,7 @@
 import type { UserInfo } from '../admission/types.js';
 import type { SourcedObject } from '../cluster/manifests.js';
 import { storeFromObjects } from '../cluster/static.js';
-import { labelsOf } from '../cluster/objects.js';
+import { labelsOf, type KubeObject } from '../cluster/objects.js';
 import { latestVersions } from './latest.js';
 import { namespaceMode } from '../config/modes.js';
 import type { Config, Mode, RuleId } from '../config/types.js';
@@ -72,6 +72,8 @@ export interface CheckResult {
 
 export interface CheckInput {
   objects: readonly SourcedObject[];
+  /** cluster state the manifests build on (`--state`, `--kubeconfig`): part of the snapshot, never judged */
+  state?: readonly { object: KubeObject }[];
   config: Config;
   /** namespace of objects without metadata.namespace */
   defaultNamespace: string;
@@ -113,7 +115,8 @@ const engine = new Engine();
 export function checkObjects(input: CheckInput): CheckResult {
   const { config, defaultNamespace } = input;
   const now = input.now ?? Date.now();
-  const snapshot = storeFromObjects(input.objects, defaultNamespace);
+  // the manifests come last: where they hold an object the cluster has too, theirs is what will be applied
+  const snapshot = storeFromObjects([...(input.state ?? []), ...input.objects], defaultNamespace);
   const { latest: objects, replaced } = latestVersions(input.objects, defaultNamespace);
   const user: UserInfo = impersonatedUser(input.username, input.groups ?? []);
   const skip = new Set<RuleId>(input.username === undefined ? requesterRules() : []);

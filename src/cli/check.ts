@@ -7,6 +7,8 @@ import { checkObjects, withFieldLines } from '../check/evaluate.js';
 import { FieldLocator } from '../cluster/field-lines.js';
 import { expiredNotes, renderJson, renderText } from '../check/report.js';
 import { NAMESPACE_NAME } from '../check/request.js';
+import type { KubeObject } from '../cluster/objects.js';
+import { readProgress } from './read-progress.js';
 
 export type CheckOutput = 'text' | 'json';
 
@@ -19,13 +21,29 @@ export interface CheckOptions {
   paths: string[];
   /** path globs left out (repeatable --exclude) */
   exclude?: string[];
+  /** cluster state the manifests build on: a directory of manifests, or a live cluster */
+  state?: string;
+  kubeconfig?: string;
 }
 
-export function runCheck(
+/** The kinds of cluster state the rules read: namespaces, policies, roles and their bindings. */
+const STATE_KINDS = ['Namespace', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const;
+
+async function clusterState(opts: CheckOptions, note: (text: string) => void): Promise<{ object: KubeObject }[]> {
+  if (opts.state !== undefined) return readManifests([opts.state], { onNote: note });
+  if (opts.kubeconfig === undefined) return [];
+  const { liveFeed } = await import('../audit/live-feed.js');
+  const feed = liveFeed({ kubeconfig: opts.kubeconfig });
+  const objects: { object: KubeObject }[] = [];
+  for (const kind of STATE_KINDS) for await (const page of feed.pages(kind)) for (const object of page) objects.push({ object });
+  return objects;
+}
+
+export async function runCheck(
   opts: CheckOptions,
   stdout: (text: string) => void = (t) => process.stdout.write(t),
   stderr: (text: string) => void = (t) => process.stderr.write(t),
-): number {
+): Promise<number> {
   const namespace = opts.namespace ?? 'default';
   const groups = opts.asGroup ?? [];
   if (!NAMESPACE_NAME.test(namespace)) {
@@ -40,11 +58,16 @@ export function runCheck(
 
   const config = loadConfigFile(opts.config);
   // `-` reads stdin, as `kubectl apply -f -` does (`kustomize build | netguard check … -`)
-  const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: (note) => stderr(`note: ${note}\n`) });
+  const note = (text: string) => stderr(`note: ${text}\n`);
+  const progress = readProgress();
+  const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: note, onProgress: progress.update });
+  progress.stop();
   if (objects.length === 0) throw noObjects(opts.paths);
+  const state = await clusterState(opts, note);
   const locator = new FieldLocator();
   const judged = checkObjects({
     objects,
+    state,
     config,
     defaultNamespace: namespace,
     now: Date.now(),

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NetguardError, errorText } from '../errors.js';
 import { LOG_LEVELS } from '../log.js';
+import { closest } from '../util/suggest.js';
 import { AUDIT_OUTPUTS } from '../audit/outputs.js';
 import type { AuditOptions } from './audit.js';
 import type { CertsOptions } from './certs.js';
@@ -43,19 +44,62 @@ function exitWith(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
-function clusterStateOptions(command: Command): Command {
+function clusterStateOptions(
+  command: Command,
+  kubeconfig = 'read a live cluster through this kubeconfig',
+  state = 'read the cluster state from the manifests in this directory (no cluster needed)',
+): Command {
   return command
-    .addOption(new Option('--kubeconfig <file>', 'read a live cluster through this kubeconfig').conflicts('state'))
-    .addOption(new Option('--state <dir>', 'read the cluster state from the manifests in this directory (no cluster needed)').conflicts('kubeconfig'));
+    .addOption(new Option('--kubeconfig <file>', kubeconfig).conflicts('state'))
+    .addOption(new Option('--state <dir>', state).conflicts('kubeconfig'));
 }
 
-function buildProgram(): Command {
+/**
+ * `-o, --output`. `text` and `table` name the same human-readable format on every command, so
+ * neither is an error where the other is the default.
+ */
+function outputOption(formats: readonly string[], fallback: string, what = 'output format'): Option {
+  const human = formats.includes('table') ? 'table' : 'text';
+  const alias = human === 'table' ? 'text' : 'table';
+  return new Option('-o, --output <format>', `${what} (${alias} is the same as ${human})`)
+    .argParser((value: string) => {
+      const format = value === alias ? human : value;
+      if (!formats.includes(format)) throw new InvalidArgumentError(`Allowed choices are ${[...new Set([...formats, alias])].join(', ')}.`);
+      return format;
+    })
+    .default(fallback);
+}
+
+/**
+ * Unknown flags are reported before missing required ones: `--confg x` is a typo of `--config`,
+ * and "required option '--config' not specified" would hide it. Commander checks the other way
+ * round, so the command's own flags are looked at first (values of flags that take one skipped).
+ */
+function unknownFlagsFirst(command: Command, args: readonly string[]): void {
+  const known = command.options;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return;
+    if (!arg.startsWith('-') || arg === '-') continue;
+    const flag = arg.startsWith('--') ? arg.split('=')[0]! : arg.slice(0, 2);
+    if (flag === '--help' || flag === '-h') return;
+    const option = known.find((o) => o.long === flag || o.short === flag);
+    if (!option) {
+      const guess = flag.startsWith('--') ? closest(flag, known.flatMap((o) => (o.long ? [o.long] : []))) : undefined;
+      command.error(`error: unknown option '${flag}'${guess ? `\n(Did you mean ${guess}?)` : ''}`, { code: 'commander.unknownOption' });
+    }
+    else if ((option.required || option.optional) && arg === flag) i++;
+  }
+}
+
+function buildProgram(argv: readonly string[]): Command {
   const program = new Command('netguard')
     .description('Kubernetes validating admission webhook: NetworkPolicies and ServiceAccounts as one lock and key')
     .version(version(), '-V, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .hook('preSubcommand', (_program, command) => unknownFlagsFirst(command, argv.slice(argv.indexOf(command.name()) + 1)));
 
   clusterStateOptions(
     program
@@ -77,19 +121,23 @@ function buildProgram(): Command {
       await runServe(opts);
     });
 
-  program
-    .command('check')
-    .description('judge manifests offline (GitOps CI); exit 0 clean, 1 violations, 2 bad input')
-    .requiredOption('--config <file>', 'netguard config (YAML)')
+  clusterStateOptions(
+    program
+      .command('check')
+      .description('judge manifests offline (GitOps CI); exit 0 clean, 1 violations, 2 bad input')
+      .requiredOption('--config <file>', 'netguard config (YAML)'),
+    'add the cluster state (namespaces, policies, roles) the manifests build on, from a live cluster',
+    'add the cluster state the manifests build on, from the manifests in this directory',
+  )
     .option('--as <user>', 'judge every object as created by this user (enables the rules that judge the requester)')
     .option('--as-group <group>', 'a group of the --as user (repeatable)', collect)
     .option('--exclude <glob>', 'leave out files and directories matching this glob (repeatable; e.g. "charts", "ci/**")', collect)
-    .option('--namespace <ns>', 'namespace of objects without metadata.namespace', 'default')
-    .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-n, --namespace <ns>', 'namespace of objects without metadata.namespace', 'default')
+    .addOption(outputOption(['text', 'json'], 'text'))
     .argument('<path...>', 'YAML/JSON files or directories of them; - reads stdin')
     .action(async (paths: string[], opts: Omit<CheckOptions, 'paths'>) => {
       const { runCheck } = await import('./check.js');
-      exitWith(runCheck({ ...opts, paths }));
+      exitWith(await runCheck({ ...opts, paths }));
     });
 
   clusterStateOptions(
@@ -100,7 +148,7 @@ function buildProgram(): Command {
   )
     .option('--context <name>', 'kubeconfig context to use instead of the current one')
     .option('-n, --namespace <ns>', 'audit this namespace only')
-    .addOption(new Option('--output <format>', 'output format; html writes one self-contained page').choices([...AUDIT_OUTPUTS]).default('table'))
+    .addOption(outputOption(AUDIT_OUTPUTS, 'table', 'output format; html writes one self-contained page'))
     .action(async (opts: AuditOptions) => {
       const { runAudit } = await import('./audit.js');
       exitWith(await runAudit(opts));
@@ -117,7 +165,7 @@ function buildProgram(): Command {
     .option('--to <endpoint>', 'destinations, as --from', '*')
     .option('--port <port>', 'PORT[/PROTOCOL] to ask about (repeatable; default: every container port of each destination)', collect)
     .option('--expect <file>', 'YAML list of {from, to, port, protocol?, allowed} to check; exit 1 when one fails')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'html']).default('text'))
+    .addOption(outputOption(['text', 'json', 'html'], 'text'))
     .argument('[path...]', 'YAML/JSON files or directories of manifests')
     .action(async (paths: string[], opts: Omit<ReachOptions, 'paths'>) => {
       const { runReach } = await import('./reach.js');
@@ -142,7 +190,7 @@ function buildProgram(): Command {
     .description('write ca.crt, tls.crt, tls.key for the webhook Service and print the base64 caBundle')
     .requiredOption('--out <dir>', 'directory to write to (created if needed)')
     .requiredOption('--service <name>', 'name of the webhook Service')
-    .requiredOption('--namespace <ns>', 'namespace of the webhook Service')
+    .requiredOption('-n, --namespace <ns>', 'namespace of the webhook Service')
     .option('--days <days>', 'validity in days', integer('--days', 1, 36500), 365)
     .option('--force', 'replace existing ca.crt, tls.crt and tls.key (the API server then needs the new caBundle)', false)
     .addOption(new Option('--if-missing', 'keep an existing set of the three files, print no caBundle (npm start)').hideHelp())
@@ -156,7 +204,7 @@ function buildProgram(): Command {
 
 async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(argv).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed the message or the help. Its exit code is 0 only for help or

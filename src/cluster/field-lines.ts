@@ -3,7 +3,10 @@
 // fast); only an object with a finding has its one document parsed again, by the `yaml` library,
 // which records where every key starts. A field that is absent points at its nearest parent.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { DOCUMENT_START } from '../util/yaml-documents.js';
 import { sourceText, type SourcedObject } from './manifests.js';
+
+const NEXT_DOCUMENT = new RegExp(DOCUMENT_START.source, 'gm');
 
 export type FieldPath = (string | number)[];
 
@@ -53,10 +56,12 @@ export class FieldLocator {
       this.text = sourceText(sourced.file);
       this.file = sourced.file;
     }
-    const { start, end, startLine, path } = sourced.origin;
+    const { start, path } = sourced.origin;
+    NEXT_DOCUMENT.lastIndex = start + 1;
+    const end = NEXT_DOCUMENT.exec(this.text)?.index ?? this.text.length;
     const lines = new LineCounter();
     const doc = parseDocument(this.text.slice(start, end), { lineCounter: lines, uniqueKeys: false });
     const offset = deepestOffset(doc.contents, [...path, ...parseFieldPath(field)]);
-    return offset === undefined ? sourced.line : startLine + lines.linePos(offset).line - 1;
+    return offset === undefined ? sourced.line : sourced.line + lines.linePos(offset).line - 1;
   }
 }

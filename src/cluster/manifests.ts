@@ -21,8 +21,8 @@ export interface SourcedObject {
   line: number;
   /** `file:line` */
   source: string;
-  /** where the document lies in the file's text, and the object's path inside it (List items) */
-  origin: { start: number; end: number; startLine: number; path: readonly (string | number)[] };
+  /** where the document's text begins in the file (the start of line `line`), and the object's path inside it (List items) */
+  origin: { start: number; path: readonly (string | number)[] };
 }
 
 export interface ReadOptions {
@@ -53,7 +53,7 @@ function expandLists(value: KubeObject, doc: YamlDocument, file: string, path: (
     });
     return;
   }
-  out.push({ object: value, file, line: doc.line, source: `${file}:${doc.line}`, origin: { start: doc.start, end: doc.end, startLine: doc.startLine, path } });
+  out.push({ object: value, file, line: doc.line, source: `${file}:${doc.line}`, origin: { start: doc.start, path } });
 }
 
 /**

@@ -3,10 +3,18 @@
 // any real manifest has ("billion laughs"). Scalars resolve by YAML 1.2's core schema, as netguard
 // always read them: a bare `off` stays the text "off" (which a mode label reports as unknown).
 //
-// A file is cut into documents at its `---` lines first (YAML forbids `---` at the start of a line
-// inside any scalar, so the cut is exact): each document is parsed on its own, which gives its line
-// number for free and lets a caller find the document's text again to locate a field in it.
-import { CORE_SCHEMA, YAMLException, loadAll, mergeTag } from 'js-yaml';
+// The whole file is parsed in one go into js-yaml's event stream (one call per document costs twice
+// the time), and each document's value is built from it; the offset of a document's first node in
+// that stream gives its line, found by counting newlines once from the top.
+import {
+  CORE_SCHEMA,
+  EVENT_ID,
+  YAMLException,
+  constructFromEvents,
+  mergeTag,
+  parseEvents,
+  type Event,
+} from 'js-yaml';
 
 /** Where and why a text is not YAML netguard reads (`reason` is a sentence); callers name the file. */
 export class YamlSyntaxError extends Error {
@@ -30,55 +38,19 @@ export interface YamlDocument {
   value: unknown;
   /** 1-based line of the document's first content line */
   line: number;
-  /** the document's text lies in [start, end) of the file's text, from line startLine */
+  /** offset of the start of that line in the text (where a re-read of the document can begin) */
   start: number;
-  end: number;
-  startLine: number;
 }
 
-const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+/** YAML forbids `---` at the start of a line inside any scalar: every such line starts a document. */
+export const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/m;
 
-/** Line of the first line in [from, to) that holds content (not blank, comment, marker or directive). */
-function contentLine(text: string, from: number, to: number, lineOfFrom: number): number {
-  let line = lineOfFrom;
-  let at = from;
-  while (at < to) {
-    const eol = text.indexOf('\n', at);
-    const end = eol < 0 || eol > to ? to : eol;
-    const content = text.slice(at, end).replace(/^---|^\.\.\./, '').trim();
-    if (content !== '' && !content.startsWith('#') && !content.startsWith('%')) return line;
-    // `--- value` on the marker line itself is content
-    if (eol < 0 || eol >= to) break;
-    at = eol + 1;
-    line++;
-  }
-  return lineOfFrom;
-}
-
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** Cuts `text` into document chunks: [start, end, line of start]. A chunk of directives joins the next. */
-function* chunks(text: string): Generator<[number, number, number]> {
-  let start = 0;
-  let line = 1;
-  DOCUMENT_START.lastIndex = 0;
-  for (let match = DOCUMENT_START.exec(text); ; match = DOCUMENT_START.exec(text)) {
-    const end = match ? match.index : text.length;
-    if (end > start || !match) {
-      const directivesOnly = match !== null && /^%/m.test(text.slice(start, end));
-      if (!directivesOnly) {
-        yield [start, end, line];
-        line += countLines(text, start, end);
-        start = end;
-      }
-    }
-    if (!match) return;
-    DOCUMENT_START.lastIndex = match.index + 3;
-  }
+/** Where an event's node begins (its tag or anchor, else its value). */
+function eventStart(event: Event): number | undefined {
+  if (event.type === EVENT_ID.DOCUMENT || event.type === EVENT_ID.POP) return undefined;
+  if (event.type !== EVENT_ID.ALIAS && event.tagStart >= 0) return event.tagStart;
+  if (event.anchorStart >= 0) return event.anchorStart;
+  return event.type === EVENT_ID.SCALAR ? event.valueStart : event.type === EVENT_ID.ALIAS ? event.anchorStart : event.start;
 }
 
 /**
@@ -111,35 +83,48 @@ function reasonOf(error: YAMLException): string {
 export const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 /** Parses every document of `body` (a text without BOM); throws YamlSyntaxError. */
-export function* yamlDocuments(body: string): Generator<YamlDocument> {
-  const hasAnchors = body.includes('&');
-  for (const [start, end, line] of chunks(body)) {
-    const chunk = body.slice(start, end);
-    let values: unknown[];
-    try {
-      values = loadAll(chunk, { schema: SCHEMA, maxTotalMergeKeys: -1 });
-    } catch (error) {
-      if (!(error instanceof YAMLException)) throw error;
-      const at = error.mark ? line + error.mark.line : line;
-      throw new YamlSyntaxError(at, `not valid YAML: ${reasonOf(error)}`);
-    }
-    const first = contentLine(body, start, end, line);
-    for (const value of values) {
-      if (hasAnchors && chunk.includes('&')) {
-        let size: number;
-        try {
-          size = expandedSize(value, MAX_EXPANDED_NODES);
-        } catch (error) {
-          throw new YamlSyntaxError(first, `not valid YAML: ${(error as Error).message}`);
-        }
-        if (size > MAX_EXPANDED_NODES) {
-          throw new YamlSyntaxError(
-            first,
-            `YAML aliases expand this document to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes ("billion laughs"); refusing to read it`,
-          );
-        }
-      }
-      yield { value, line: first, start, end, startLine: line };
-    }
+export function yamlDocuments(body: string): YamlDocument[] {
+  let events: Event[];
+  let values: unknown[];
+  try {
+    events = parseEvents(body, {});
+    values = constructFromEvents(events, { source: body, schema: SCHEMA, maxTotalMergeKeys: -1 });
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    throw new YamlSyntaxError(error.mark ? error.mark.line + 1 : 1, `not valid YAML: ${reasonOf(error)}`);
   }
+  const documents: YamlDocument[] = [];
+  const anchors = body.includes('&');
+  // offsets grow document by document: count newlines up to each one, once over the whole text
+  let line = 1;
+  let counted = 0;
+  let lineStart = 0;
+  for (let i = 0, doc = 0; i < events.length; i++) {
+    if (events[i]!.type !== EVENT_ID.DOCUMENT) continue;
+    const value = values[doc++];
+    const at = events[i + 1] ? eventStart(events[i + 1]!) : undefined;
+    if (at !== undefined) {
+      for (let nl = body.indexOf('\n', counted); nl >= 0 && nl < at; nl = body.indexOf('\n', nl + 1)) {
+        line++;
+        lineStart = nl + 1;
+      }
+      counted = Math.max(counted, at);
+    }
+    if (anchors && value !== null && typeof value === 'object') {
+      let size: number;
+      try {
+        size = expandedSize(value, MAX_EXPANDED_NODES);
+      } catch (error) {
+        throw new YamlSyntaxError(line, `not valid YAML: ${(error as Error).message}`);
+      }
+      if (size > MAX_EXPANDED_NODES) {
+        throw new YamlSyntaxError(
+          line,
+          `YAML aliases expand this document to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes ("billion laughs"); refusing to read it`,
+        );
+      }
+    }
+    documents.push({ value, line, start: lineStart });
+  }
+  return documents;
 }

@@ -25,7 +25,7 @@ describe('parsing one file', () => {
       ['c', 15, 'f.yaml:15'],
     ]);
     expect(objects[2]!.origin.path).toEqual(['items', 0]);
-    expect(text.slice(objects[1]!.origin.start, objects[1]!.origin.end)).toContain('name: b');
+    expect(text.slice(objects[1]!.origin.start)).toMatch(/^apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n/);
   });
 
   it('reads a `---` inside a block scalar only where YAML allows it (indented)', () => {
