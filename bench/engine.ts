@@ -1,4 +1,5 @@
-// In-process figures, no network: per review kind with 2,000 namespaces of state,
+// In-process figures, no network: per review kind with 2,000 namespaces of state (policies of every
+// API among them: bench/policy-apis.ts),
 //  - engine: engine.evaluate alone (the rules);
 //  - handler: AdmissionHandler.handle on the raw JSON body, as the server calls it (JSON.parse,
 //    schema checks, mode, engine, response, the per-review log line to /dev/null, metrics).
@@ -13,6 +14,7 @@ import { createLogger } from '../src/log.js';
 import { Engine } from '../src/rules/engine.js';
 import { createMetrics } from '../src/server/metrics.js';
 import { benchState, reviewNamespace, syntheticObjects } from './cluster-state.js';
+import { policyApiObjects, policyApiReviews } from './policy-apis.js';
 import { benchReviews } from './reviews.js';
 import { fmt, percentile, table } from './stats.js';
 
@@ -32,8 +34,10 @@ function setup(namespaces: number) {
   const size = benchState(namespaces);
   const store = new ClusterStore(false);
   for (const object of syntheticObjects(size)) store.upsert(object);
+  for (const object of policyApiObjects(size)) store.upsert(object);
   const config = compileConfig({ ...BENCH_CONFIG, trustedCidrs: [...BENCH_CONFIG.trustedCidrs] }, 'bench');
-  return { store, config, reviews: benchReviews(reviewNamespace(size)) };
+  const namespace = reviewNamespace(size);
+  return { store, config, reviews: { ...benchReviews(namespace), ...policyApiReviews(namespace) } };
 }
 
 /** Times `run` `iterations` times after a warm-up; samples in µs. */

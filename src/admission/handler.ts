@@ -133,7 +133,8 @@ export class AdmissionHandler {
           const assumed = rules.flatMap((rule) => rule.assumedAbsences?.({ request, snapshot, config }) ?? []);
           if (assumed.length > 0) await this.deps.source.live.confirm(assumed);
         }
-        violations = this.deps.engine.evaluate(request, snapshot, config);
+        // what is judged in disabled is dropped before any denial is confirmed live (no reads for nothing)
+        violations = this.deps.engine.evaluate(request, snapshot, config).filter((v) => violationMode(v, mode) !== 'disabled');
         if (violations.length > 0 && this.deps.source.live) violations = await this.confirm(request, config, snapshot, violations);
         violations = violations.filter((v) => violationMode(v, mode) !== 'disabled');
         // exceptions apply to what is confirmed, at the time of the answer

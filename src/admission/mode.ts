@@ -1,5 +1,5 @@
 // Which mode governs a request. Cluster-scoped objects (Namespace, ClusterRole,
-// ClusterRoleBinding) use clusterScopedMode; namespaced objects use their namespace's
+// ClusterRoleBinding, cluster-scoped policies) use clusterScopedMode; namespaced objects use their namespace's
 // netguard.io/mode label (exempt namespaces are always disabled). A namespace the cache does not
 // know yet (just created, watch lagging) is read once from the API server when one is at hand.
 import type { ClusterSource, LiveReader } from '../cluster/source.js';

@@ -2,6 +2,8 @@
 // the cache does not have yet, a bounded pod listing) shadows the cache; everything else is read
 // through untouched. Nothing is copied, so building one costs a few object allocations.
 import type { Direction } from '../config/types.js';
+import type { CoveringPolicy, PolicyEntry } from '../cluster/coverage/index.js';
+import type { CoverageKindId } from '../cluster/coverage/kinds.js';
 import type { BindingState, ClusterSnapshot, NamespaceState, PodListing, RoleKind, RoleState } from '../cluster/snapshot.js';
 
 export interface OverlayData {
@@ -20,8 +22,16 @@ export class SnapshotOverlay implements ClusterSnapshot {
     return own && own.name === name ? own : this.base.namespace(name);
   }
 
-  denyPolicies(namespace: string, direction: Direction): ReadonlySet<string> {
-    return this.base.denyPolicies(namespace, direction);
+  allNamespaces(): Iterable<NamespaceState> {
+    return this.base.allNamespaces();
+  }
+
+  coverage(namespace: string, direction: Direction): readonly CoveringPolicy[] {
+    return this.base.coverage(namespace, direction);
+  }
+
+  coveredBy(kind: CoverageKindId, namespace: string | undefined, name: string): PolicyEntry | undefined {
+    return this.base.coveredBy(kind, namespace, name);
   }
 
   role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined {

@@ -7,6 +7,8 @@ import { namespaceFor } from '../check/request.js';
 import { effectiveServiceAccount } from '../cluster/store.js';
 import { labelsOf, metaOf, type KubeObject } from '../cluster/objects.js';
 import { ClusterStore } from '../cluster/store.js';
+import { countedCoverage, countedKinds } from '../cluster/coverage/counted.js';
+import { describePolicy } from '../cluster/coverage/kinds.js';
 import { MODE_LABEL, namespaceMode } from '../config/modes.js';
 import { RULE_IDS, type Config, type Direction, type Mode } from '../config/types.js';
 import { exceptionRef, expiredExceptions } from '../exceptions/apply.js';
@@ -68,6 +70,13 @@ function sortFindings(findings: AuditFinding[]): AuditFinding[] {
   );
 }
 
+/** A namespace's covering policies for a report: a NetworkPolicy by its name, other APIs' with their kind. */
+function coveringNames(store: ClusterStore, namespace: string, direction: Direction, config: Config): string[] {
+  return countedCoverage(store.coverage(namespace, direction), countedKinds(config))
+    .map((p) => (p.kindId === 'NetworkPolicy' ? p.name : describePolicy(p.kind, undefined, p.name)))
+    .sort();
+}
+
 export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: AuditProgress, scope: AuditScope = {}): Promise<AuditResult> {
   const time = new Date();
   const now = time.getTime();
@@ -96,6 +105,13 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
   };
 
   for (const kind of AUDIT_KINDS) {
+    // the other policy APIs' objects only feed coverage (cluster-scoped ones too, with --namespace)
+    if (kind === 'NetworkPolicy') {
+      for await (const page of feed.policyPages()) {
+        for (const object of page) store.upsert(object);
+        counts.objects += page.length;
+      }
+    }
     for await (const page of feed.pages(kind, only)) {
       for (const object of page) {
         const meta = metaOf(object);
@@ -136,7 +152,7 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
   const directions = DIRECTIONS.filter((d) => config.defaultDeny.directions.includes(d));
   for (const [namespace, uid] of [...namespaces].sort(([a], [b]) => a.localeCompare(b))) {
     const { mode, status } = statusOf(namespace, store.namespace(namespace)?.labels);
-    reports.push({ name: namespace, mode, status, coverage: directions.map((direction) => ({ direction, policies: [...store.denyPolicies(namespace, direction)].sort() })) });
+    reports.push({ name: namespace, mode, status, coverage: directions.map((direction) => ({ direction, policies: coveringNames(store, namespace, direction, config) })) });
     if (status === 'exempt') skipped.exempt.push(namespace);
     else if (mode === 'disabled') {
       skipped.disabled.push(namespace);

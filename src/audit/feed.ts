@@ -10,4 +10,6 @@ export interface ObjectFeed {
   pages(kind: AuditKind, namespace?: string): AsyncIterable<KubeObject[]>;
   /** what the feed could not read, once the pages are read (e.g. ReplicaSets forbidden) */
   readonly notes?: readonly string[];
+  /** objects of the other network-policy APIs read for default-deny coverage (CRDs; none when not served) */
+  policyPages(): AsyncIterable<KubeObject[]>;
 }

@@ -54,7 +54,7 @@ function findingsOf(object: KubeObject, mode: Mode, config: Config, judgement: J
 
 function finding(object: KubeObject, rule: RuleId, mode: Mode, message: string): AuditFinding {
   const meta = metaOf(object);
-  const clusterScoped = isClusterScoped(object.kind);
+  const clusterScoped = isClusterScoped(object.kind, object.apiVersion);
   return {
     rule,
     apiVersion: object.apiVersion ?? 'v1',

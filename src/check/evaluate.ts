@@ -11,6 +11,7 @@ import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exception
 import { Engine } from '../rules/engine.js';
 import { NETWORKING, POD_SPEC_PATHS, RBAC } from '../rules/kinds.js';
 import { RULES } from '../rules/registry.js';
+import { POLICY_KINDS } from '../cluster/coverage/kinds.js';
 import { createRequest, groupVersionOf, impersonatedUser, isClusterScoped, namespaceFor } from './request.js';
 
 export interface Finding {
@@ -102,6 +103,7 @@ const JUDGED_KINDS: ReadonlySet<string> = new Set([
   `${RBAC}/ClusterRoleBinding`,
   '/Namespace',
   ...RULES.flatMap((rule) => rule.intercepts.map((i) => `${i.group}/${i.kind}`)),
+  ...POLICY_KINDS.map((k) => `${k.group}/${k.kind}`),
 ]);
 
 export function isJudgedKind(apiVersion: string | undefined, kind: string | undefined): boolean {
@@ -131,7 +133,7 @@ export function checkObjects(input: CheckInput): CheckResult {
       return;
     }
     const namespace = namespaceFor(object, defaultNamespace);
-    const clusterScoped = isClusterScoped(object.kind);
+    const clusterScoped = isClusterScoped(object.kind, object.apiVersion);
     // Exemption is about where an object lives. A Namespace object lives nowhere, so it is judged
     // like any cluster-scoped object (as serve does); the rules know exempt namespaces never loosen.
     if (!clusterScoped && namespace !== undefined && config.exemptGlobs.matches(namespace)) {

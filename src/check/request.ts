@@ -2,6 +2,7 @@
 // group/version/kind from apiVersion/kind, the plural resource, the namespace the object lands in
 // (filled into metadata as the API server does), and the requester.
 import type { AdmissionRequest, UserInfo } from '../admission/types.js';
+import { policyKindOf } from '../cluster/coverage/kinds.js';
 import type { KubeObject } from '../cluster/objects.js';
 
 /** Kinds that have no namespace; everything else netguard judges is namespaced. */
@@ -10,8 +11,11 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding'
 /** RFC 1123 label, what the API server accepts as a namespace name. */
 export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export function isClusterScoped(kind: string | undefined): boolean {
-  return kind !== undefined && CLUSTER_SCOPED.has(kind);
+/** Whether a kind has no namespace; policy kinds are told apart by group (give the apiVersion). */
+export function isClusterScoped(kind: string | undefined, apiVersion?: string): boolean {
+  if (kind === undefined) return false;
+  const policy = apiVersion !== undefined ? policyKindOf(groupVersionOf(apiVersion).group, kind) : undefined;
+  return policy ? policy.clusterScoped : CLUSTER_SCOPED.has(kind);
 }
 
 export function groupVersionOf(apiVersion: string | undefined): { group: string; version: string } {
@@ -36,7 +40,7 @@ export function pluralOf(kind: string): string {
 export function namespaceFor(object: KubeObject, defaultNamespace: string): string | undefined {
   const meta = object.metadata ?? {};
   if (object.kind === 'Namespace') return typeof meta.name === 'string' ? meta.name : undefined;
-  if (isClusterScoped(object.kind)) return undefined;
+  if (isClusterScoped(object.kind, object.apiVersion)) return undefined;
   return typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
 }
 
@@ -57,11 +61,11 @@ export function createRequest(object: KubeObject, defaultNamespace: string, user
   const namespace = namespaceFor(object, defaultNamespace);
   const meta = object.metadata ?? {};
   const placed: KubeObject =
-    namespace !== undefined && !isClusterScoped(kind) ? { ...object, metadata: { ...meta, namespace } } : object;
+    namespace !== undefined && !isClusterScoped(kind, object.apiVersion) ? { ...object, metadata: { ...meta, namespace } } : object;
   return {
     uid,
     kind: { group, version, kind },
-    resource: { group, version, resource: pluralOf(kind) },
+    resource: { group, version, resource: policyKindOf(group, kind)?.resource ?? pluralOf(kind) },
     name: typeof meta.name === 'string' ? meta.name : '',
     ...(namespace !== undefined ? { namespace } : {}),
     operation: 'CREATE',

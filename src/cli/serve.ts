@@ -10,6 +10,8 @@ import type { LiveSourceOptions } from '../cluster/live/source.js';
 import type { ClusterSource } from '../cluster/source.js';
 import { loadStaticState } from '../cluster/static.js';
 import type { StoredKind } from '../cluster/store.js';
+import { countedKinds } from '../cluster/coverage/counted.js';
+import type { CoverageKindId } from '../cluster/coverage/kinds.js';
 import { loadConfigFile } from '../config/load.js';
 import { watchConfig, type WatchOptions } from '../config/watch.js';
 import { errorText, usageError } from '../errors.js';
@@ -61,12 +63,18 @@ export interface StartExtras {
   now?: () => number;
 }
 
-export type LiveTiming = Pick<LiveSourceOptions, 'watchDownLimitMs' | 'backoff' | 'readTimeoutMs'>;
+export type LiveTiming = Pick<LiveSourceOptions, 'watchDownLimitMs' | 'backoff' | 'readTimeoutMs' | 'discoveryIntervalMs'>;
 
 /** The live cache is loaded only when asked for: static runs never pay for client-node's import. */
-async function liveSource(kubeconfig: string | undefined, needs: StoredKind[], logger: Logger, timing: LiveTiming = {}): Promise<ClusterSource> {
+async function liveSource(
+  kubeconfig: string | undefined,
+  needs: StoredKind[],
+  policyKinds: () => readonly CoverageKindId[],
+  logger: Logger,
+  timing: LiveTiming = {},
+): Promise<ClusterSource> {
   const { createLiveSource } = await import('../cluster/live/source.js');
-  return createLiveSource({ ...timing, ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, logger });
+  return createLiveSource({ ...timing, ...(kubeconfig !== undefined ? { kubeconfig } : {}), needs, policyKinds, logger });
 }
 
 function staticSource(dir: string, logger: Logger): ClusterSource {
@@ -105,7 +113,11 @@ export async function startServe(opts: ServeOptions, extras: StartExtras = {}): 
   const engine = new Engine();
   // namespaces are always needed: their labels decide the mode
   const needs = [...new Set<StoredKind>(['Namespace', ...engine.rules.flatMap((r) => r.needs)])];
-  const source = opts.state !== undefined ? staticSource(opts.state, logger) : await liveSource(opts.kubeconfig, needs, logger, extras.live);
+  // the policy CRDs worth watching follow the config's policyResources, reloads included
+  let currentConfig = () => initialConfig;
+  const policyKinds = () => [...countedKinds(currentConfig()).ids];
+  const source =
+    opts.state !== undefined ? staticSource(opts.state, logger) : await liveSource(opts.kubeconfig, needs, policyKinds, logger, extras.live);
 
   const now = extras.now ?? Date.now;
   let closing = false;
@@ -120,6 +132,7 @@ export async function startServe(opts: ServeOptions, extras: StartExtras = {}): 
     ...extras.watch,
   });
   noteExceptions(initialConfig, now(), logger, metrics);
+  currentConfig = configWatcher.current;
   const handler = new AdmissionHandler({
     now,
     engine,

@@ -1,6 +1,8 @@
 // The cluster state rules read. Implemented by the in-memory ClusterStore (fed from files or from
 // informers) and by a per-review overlay that adds what was read live for that review.
 import type { Direction } from '../config/types.js';
+import type { CoveringPolicy, PolicyEntry } from './coverage/index.js';
+import type { CoverageKindId } from './coverage/kinds.js';
 import type { Subject } from './objects.js';
 import type { RoleView } from '../rbac/roles.js';
 
@@ -40,8 +42,12 @@ export interface PodListing {
 
 export interface ClusterSnapshot {
   namespace(name: string): NamespaceState | undefined;
-  /** names of the default-deny NetworkPolicies of a namespace for one direction */
-  denyPolicies(namespace: string, direction: Direction): ReadonlySet<string>;
+  /** every known namespace (a cluster-scoped policy's change is judged per namespace it covers) */
+  allNamespaces(): Iterable<NamespaceState>;
+  /** the policies, of every recognised API, that put the namespace under default-deny for a direction */
+  coverage(namespace: string, direction: Direction): readonly CoveringPolicy[];
+  /** a stored policy's coverage, by store kind id, namespace (undefined: cluster-scoped) and name */
+  coveredBy(kind: CoverageKindId, namespace: string | undefined, name: string): PolicyEntry | undefined;
   /** a Role (namespace given) or ClusterRole (namespace undefined) */
   role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined;
   /** every ClusterRole (aggregation is resolved over them) */

@@ -1,13 +1,14 @@
 // A ClusterSnapshot read once from manifests on disk (`serve --state DIR`, `check`, `audit --state`).
 import { manifestObjects, type ReadOptions } from './manifests.js';
 import type { KubeObject } from './objects.js';
-import { ClusterStore } from './store.js';
+import { ClusterStore, isNamespacedKind, storedKindOf } from './store.js';
 
 export function storeFromObjects(objects: Iterable<{ object: KubeObject }>, defaultNamespace = 'default'): ClusterStore {
   const store = new ClusterStore();
   for (const { object } of objects) {
     const meta = object.metadata ?? {};
-    const namespaced = object.kind !== 'Namespace' && object.kind !== 'ClusterRole' && object.kind !== 'ClusterRoleBinding';
+    const kind = storedKindOf(object);
+    const namespaced = kind !== undefined && isNamespacedKind(kind);
     store.upsert(namespaced && !meta.namespace ? { ...object, metadata: { ...meta, namespace: defaultNamespace } } : object);
   }
   return store;

@@ -1,23 +1,52 @@
 // An indexed, incrementally updated ClusterSnapshot. Each object's facts are derived once on
 // upsert; removing or replacing an object touches only its own index entries.
 import type { Direction } from '../config/types.js';
-import { defaultDenyDirections, isTerminating, subjectsOf } from './facts.js';
+import { COVERAGE_KIND_IDS, coverageKind, groupOf, policyKindOf, type CoverageKindId } from './coverage/kinds.js';
+import { CoverageIndex } from './coverage/store-index.js';
+import type { CoveringPolicy } from './coverage/index.js';
+import { isTerminating, subjectsOf } from './facts.js';
 import { roleViewOf } from '../rbac/roles.js';
 import { asString, isRecord, labelsOf, metaOf, type KubeObject } from './objects.js';
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
 import type { BindingState, ClusterSnapshot, NamespaceState, PodListing, PodState, RoleKind, RoleState } from './snapshot.js';
 
-export const STORED_KINDS = [
-  'Namespace',
-  'NetworkPolicy',
-  'Role',
-  'ClusterRole',
-  'RoleBinding',
-  'ClusterRoleBinding',
-  'Pod',
-] as const;
-export type StoredKind = (typeof STORED_KINDS)[number];
+const CORE_KINDS = ['Namespace', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Pod'] as const;
+type CoreKind = (typeof CORE_KINDS)[number];
 
-const EMPTY: ReadonlySet<string> = new Set();
+/** Kinds the store holds: the core ones and every policy kind read for coverage (by store id). */
+export const STORED_KINDS = [...CORE_KINDS, ...COVERAGE_KIND_IDS] as const;
+export type StoredKind = CoreKind | CoverageKindId;
+
+const CORE_GROUPS: Readonly<Record<CoreKind, string>> = {
+  Namespace: '',
+  Pod: '',
+  Role: RBAC_GROUP,
+  ClusterRole: RBAC_GROUP,
+  RoleBinding: RBAC_GROUP,
+  ClusterRoleBinding: RBAC_GROUP,
+};
+
+/**
+ * The stored kind of an object, recognised by API group and kind. An object without apiVersion (only
+ * ever built inside netguard: manifests and the API server always carry one) is the built-in kind of
+ * that name.
+ */
+export function storedKindOf(object: KubeObject): StoredKind | undefined {
+  const kind = object.kind;
+  if (typeof kind !== 'string') return undefined;
+  const versioned = typeof object.apiVersion === 'string' && object.apiVersion !== '';
+  const group = versioned ? groupOf(object.apiVersion) : undefined;
+  if (Object.prototype.hasOwnProperty.call(CORE_GROUPS, kind)) {
+    return group === undefined || group === CORE_GROUPS[kind as CoreKind] ? (kind as CoreKind) : undefined;
+  }
+  return policyKindOf(group ?? (kind === 'NetworkPolicy' ? 'networking.k8s.io' : ''), kind)?.coverage?.id;
+}
+
+/** Whether objects of a stored kind live in a namespace. */
+export function isNamespacedKind(kind: StoredKind): boolean {
+  if (Object.prototype.hasOwnProperty.call(CORE_GROUPS, kind)) return kind === 'Pod' || kind === 'Role' || kind === 'RoleBinding';
+  return !coverageKind(kind as CoverageKindId).clusterScoped;
+}
 
 const roleKey = (kind: RoleKind, namespace: string | undefined, name: string) =>
   kind === 'ClusterRole' ? `ClusterRole/${name}` : `Role/${namespace ?? ''}/${name}`;
@@ -29,10 +58,8 @@ export function effectiveServiceAccount(podSpec: unknown): string {
 
 export class ClusterStore implements ClusterSnapshot {
   private readonly namespaces = new Map<string, NamespaceState>();
-  /** namespace → direction → policy names */
-  private readonly deny = new Map<string, Record<Direction, Set<string>>>();
-  /** `ns/name` → directions it denies, so a replace or delete can undo exactly its own entries */
-  private readonly policyDirections = new Map<string, Direction[]>();
+  /** default-deny coverage of every API, per namespace and direction */
+  private readonly coverageIndex = new CoverageIndex();
   private readonly roles = new Map<string, RoleState>();
   private readonly clusterRoleStates = new Map<string, RoleState>();
   private readonly bindings = new Map<string, BindingState>();
@@ -43,33 +70,41 @@ export class ClusterStore implements ClusterSnapshot {
   /** A live cache does not hold pods (too many); it answers `pods()` with undefined. */
   constructor(private readonly tracksPods = true) {}
 
-  /** Adds or replaces an object of a stored kind; other kinds are ignored. */
+  /** Adds or replaces an object recognised by group and kind; other objects are ignored. */
   upsert(object: KubeObject): void {
-    this.apply(object, true);
+    const kind = storedKindOf(object);
+    if (kind) this.put(kind, object);
   }
 
   remove(object: KubeObject): void {
-    this.apply(object, false);
+    const kind = storedKindOf(object);
+    const meta = metaOf(object);
+    if (kind && typeof meta.name === 'string') this.delete(kind, asString(meta.namespace), meta.name);
   }
 
-  /** Drops every object of one kind (before a relist replaces them). */
-  clearKind(kind: StoredKind): void {
-    for (const object of this.objectsOfKind(kind)) this.remove(object);
+  /** Adds or replaces an object of a known stored kind (a list item carries no kind of its own). */
+  put(kind: StoredKind, object: KubeObject): void {
+    this.apply(kind, object, true);
   }
 
-  get size(): Record<StoredKind, number> {
+  delete(kind: StoredKind, namespace: string | undefined, name: string): void {
+    this.apply(kind, { metadata: { name, ...(namespace ? { namespace } : {}) } }, false);
+  }
+
+  /** Object counts per stored kind (for logs). */
+  get size(): Partial<Record<StoredKind, number>> {
     let pods = 0;
     for (const m of this.podsByNamespace.values()) pods += m.size;
     const roles = [...this.roles.values()];
     const bindings = [...this.bindings.values()];
     return {
       Namespace: this.namespaces.size,
-      NetworkPolicy: this.policyDirections.size,
       Role: roles.filter((r) => r.kind === 'Role').length,
       ClusterRole: roles.filter((r) => r.kind === 'ClusterRole').length,
       RoleBinding: bindings.filter((b) => b.kind === 'RoleBinding').length,
       ClusterRoleBinding: bindings.filter((b) => b.kind === 'ClusterRoleBinding').length,
       Pod: pods,
+      ...this.coverageIndex.counts(),
     };
   }
 
@@ -89,8 +124,17 @@ export class ClusterStore implements ClusterSnapshot {
     return [...this.podsByNamespace.values()].flatMap((m) => [...m.values()]);
   }
 
-  denyPolicies(namespace: string, direction: Direction): ReadonlySet<string> {
-    return this.deny.get(namespace)?.[direction] ?? EMPTY;
+  coverage(namespace: string, direction: Direction): readonly CoveringPolicy[] {
+    return this.coverageIndex.covering(namespace, direction);
+  }
+
+  coveredBy(kind: CoverageKindId, namespace: string | undefined, name: string) {
+    return this.coverageIndex.entry(kind, namespace, name);
+  }
+
+  /** Keys of the stored policies of one kind in one namespace (every namespace: undefined). */
+  policyKeys(kind: CoverageKindId, namespace: string | undefined): string[] {
+    return this.coverageIndex.keys(kind, namespace);
   }
 
   role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined {
@@ -112,42 +156,25 @@ export class ClusterStore implements ClusterSnapshot {
     return { pods: pods ? [...pods.values()] : [], complete: true };
   }
 
-  private objectsOfKind(kind: StoredKind): KubeObject[] {
-    const named = (name: string, namespace?: string): KubeObject => ({ kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
-    switch (kind) {
-      case 'Namespace':
-        return [...this.namespaces.keys()].map((n) => named(n));
-      case 'NetworkPolicy':
-        return [...this.policyDirections.keys()].map((key) => {
-          const [ns = '', name = ''] = key.split('/');
-          return named(name, ns);
-        });
-      case 'Role':
-      case 'ClusterRole':
-        return [...this.roles.values()].filter((r) => r.kind === kind).map((r) => named(r.name, r.namespace));
-      case 'RoleBinding':
-      case 'ClusterRoleBinding':
-        return [...this.bindings.values()].filter((b) => b.kind === kind).map((b) => named(b.name, b.namespace));
-      case 'Pod':
-        return this.allPods().map((p) => named(p.name, p.namespace));
-    }
-  }
-
-  private apply(object: KubeObject, present: boolean): void {
+  private apply(kind: StoredKind, object: KubeObject, present: boolean): void {
     const meta = metaOf(object);
     const name = meta.name;
     if (typeof name !== 'string' || name === '') return;
     const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
-    switch (object.kind) {
+    switch (kind) {
       case 'Namespace':
-        if (present) this.namespaces.set(name, { name, labels: labelsOf(object), terminating: isTerminating(object) });
-        else this.namespaces.delete(name);
+        if (present) {
+          const state: NamespaceState = { name, labels: labelsOf(object), terminating: isTerminating(object) };
+          this.namespaces.set(name, state);
+          this.coverageIndex.namespaceChanged(state);
+        } else {
+          this.namespaces.delete(name);
+          this.coverageIndex.namespaceRemoved(name);
+        }
         return;
-      case 'NetworkPolicy':
-        return this.applyPolicy(namespace ?? 'default', name, present ? object : undefined);
       case 'Role':
       case 'ClusterRole': {
-        const role = roleViewOf(object, object.kind, object.kind === 'Role' ? (namespace ?? 'default') : undefined, name);
+        const role = roleViewOf(object, kind, kind === 'Role' ? (namespace ?? 'default') : undefined, name);
         const key = roleKey(role.kind, role.namespace, name);
         if (present) this.roles.set(key, role);
         else this.roles.delete(key);
@@ -159,31 +186,14 @@ export class ClusterStore implements ClusterSnapshot {
       }
       case 'RoleBinding':
       case 'ClusterRoleBinding':
-        return this.applyBinding(object, object.kind, object.kind === 'RoleBinding' ? (namespace ?? 'default') : undefined, name, present);
+        return this.applyBinding(object, kind, kind === 'RoleBinding' ? (namespace ?? 'default') : undefined, name, present);
       case 'Pod':
         if (!this.tracksPods) return;
         return this.applyPod(object, namespace ?? 'default', name, present);
       default:
-        return;
+        if (present) this.coverageIndex.put(kind, object, namespace ?? 'default', this.namespaces.values());
+        else this.coverageIndex.delete(kind, namespace ?? 'default', name);
     }
-  }
-
-  private applyPolicy(namespace: string, name: string, policy: KubeObject | undefined): void {
-    const key = `${namespace}/${name}`;
-    for (const direction of this.policyDirections.get(key) ?? []) this.deny.get(namespace)?.[direction].delete(name);
-    if (!policy) {
-      this.policyDirections.delete(key);
-      return;
-    }
-    const directions = defaultDenyDirections(policy);
-    this.policyDirections.set(key, directions);
-    if (directions.length === 0) return;
-    let entry = this.deny.get(namespace);
-    if (!entry) {
-      entry = { Ingress: new Set(), Egress: new Set() };
-      this.deny.set(namespace, entry);
-    }
-    for (const direction of directions) entry[direction].add(name);
   }
 
   private applyBinding(object: KubeObject, kind: BindingState['kind'], namespace: string | undefined, name: string, present: boolean): void {

@@ -3,6 +3,7 @@
 import type { AdmissionRequest } from '../admission/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import type { Config, RuleId } from '../config/types.js';
+import { isPolicyRequest } from './policy-resources.js';
 import { RULES } from './registry.js';
 import type { Rule, Violation } from './types.js';
 import { applyExceptions, type Judgement } from '../exceptions/apply.js';
@@ -36,11 +37,20 @@ function indexRules(rules: readonly Rule[]): Map<string, Rule[]> {
   return index;
 }
 
+/** Index: operation → rules judging every policy resource on it. */
+function indexPolicyRules(rules: readonly Rule[]): Map<string, Rule[]> {
+  const index = new Map<string, Rule[]>();
+  for (const rule of rules) for (const operation of rule.interceptsPolicyResources ?? []) index.set(operation, [...(index.get(operation) ?? []), rule]);
+  return index;
+}
+
 export class Engine {
   private readonly index: Map<string, Rule[]>;
+  private readonly policyIndex: Map<string, Rule[]>;
 
   constructor(readonly rules: readonly Rule[] = RULES) {
     this.index = indexRules(rules);
+    this.policyIndex = indexPolicyRules(rules);
   }
 
   /** Rules that would judge this request under this config (none for subresources a rule does not
@@ -48,7 +58,13 @@ export class Engine {
   rulesFor(request: AdmissionRequest, config: Config, options: EngineOptions = {}): Rule[] {
     if (onlyReleasesADeletion(request)) return [];
     const sub = typeof request.subResource === 'string' && request.subResource !== '' ? `/${request.subResource}` : request.subResource ? '/?' : '';
-    const candidates = this.index.get(`${request.kind.group}/${request.kind.kind}/${request.operation}${sub}`) ?? [];
+    let candidates = this.index.get(`${request.kind.group}/${request.kind.kind}/${request.operation}${sub}`) ?? [];
+    const policyRules = sub ? undefined : this.policyIndex.get(request.operation);
+    if (policyRules && isPolicyRequest(request, config)) {
+      // both lists, in registry order (messages keep a stable order)
+      const byKind = candidates;
+      candidates = this.rules.filter((rule) => byKind.includes(rule) || policyRules.includes(rule));
+    }
     return candidates.filter((rule) => config.rules[rule.id] && !options.skip?.has(rule.id));
   }
 

@@ -1,6 +1,7 @@
 // Kinds netguard judges, and where each keeps its pod spec.
 import type { AdmissionRequest } from '../admission/types.js';
 import { isRecord } from '../cluster/objects.js';
+import { policyKindOfRequest } from './policy-resources.js';
 
 export const NETWORKING = 'networking.k8s.io';
 export const RBAC = 'rbac.authorization.k8s.io';
@@ -43,8 +44,9 @@ export function podSpecOf(kind: PodBearingKind, object: unknown): { spec: unknow
 
 const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['/Namespace', `${RBAC}/ClusterRole`, `${RBAC}/ClusterRoleBinding`]);
 
+/** Namespace, ClusterRole, ClusterRoleBinding and the cluster-scoped policy kinds (ClusterNetworkPolicy, …). */
 export function isClusterScoped(request: AdmissionRequest): boolean {
-  return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`);
+  return CLUSTER_SCOPED.has(`${request.kind.group}/${request.kind.kind}`) || policyKindOfRequest(request)?.clusterScoped === true;
 }
 
 /** The namespace a request is in (the object's, else the request's). */

@@ -1,34 +1,48 @@
-// namespace-default-deny — Pod CREATE and workload CREATE; NetworkPolicy UPDATE/DELETE;
+// namespace-default-deny — Pod CREATE and workload CREATE; UPDATE/DELETE of every policy resource;
 // Namespace CREATE/UPDATE (warnings only).
-// Reads the namespace's default-deny NetworkPolicies per direction (empty podSelector, direction
-// selected by policyTypes, no rules for it) and, for a Namespace, its netguard.io/mode label and pods.
-// Pods and new workloads: allowed when every direction in defaultDeny.directions has at least one
-// default-deny policy. NetworkPolicy UPDATE/DELETE: allowed unless it takes away the namespace's
-// last default-deny for a direction (a policy that covered nothing, or a namespace that never had
-// coverage, is not this rule's business). Namespace opted in or made stricter: warns about the
-// missing default-deny and (under pod-service-account's id) existing pods on disallowed
-// ServiceAccounts (at most 10 named).
-// Nothing is enforced while the namespace is terminating.
+// Reads the namespace's default-deny coverage per direction from every recognised policy API
+// (src/cluster/coverage/: NetworkPolicy, ClusterNetworkPolicy/AdminNetworkPolicy/
+// BaselineAdminNetworkPolicy, Cilium, Calico — the kinds whose resource is guarded) and, for a
+// Namespace, its netguard.io/mode label and pods.
+// Pods and new workloads: allowed when every direction in defaultDeny.directions is covered.
+// Policy UPDATE/DELETE: allowed unless it takes away the last coverage of a direction from a
+// namespace that had it (a policy that covered nothing, or a namespace that never had coverage, is
+// not this rule's business). A cluster-scoped policy can cover many namespaces: each governed one it
+// would leave uncovered is judged in its own mode. An allow that rests on *another* policy still
+// covering names that policy (assumedAbsences) so a live cluster reads it before allowing.
+// Namespace opted in or made stricter: warns about the missing default-deny and (under
+// pod-service-account's id) existing pods on disallowed ServiceAccounts (at most 10 named). Nothing is enforced while a namespace is terminating.
 import type { AdmissionRequest } from '../admission/types.js';
-import { defaultDenyDirections, isTerminating } from '../cluster/facts.js';
+import { countedCoverage, countedKinds, type CountedKinds } from '../cluster/coverage/counted.js';
+import { coveringPolicy, type CoveringPolicy } from '../cluster/coverage/index.js';
+import { COVERAGE_KIND_IDS, describePolicy, policyKindOf, readCoverage } from '../cluster/coverage/kinds.js';
+import { directionsFor, type Coverage, type NamespaceView } from '../cluster/coverage/types.js';
+import { isTerminating } from '../cluster/facts.js';
 import { asString, isRecord, labelsOf, metaOf } from '../cluster/objects.js';
-import type { ClusterSnapshot } from '../cluster/snapshot.js';
+import type { ClusterSnapshot, NamespaceState } from '../cluster/snapshot.js';
 import { MODE_LABEL, namespaceMode, strictness } from '../config/modes.js';
 import type { Config, Direction, Mode } from '../config/types.js';
-import { nameOf, namespaceOf, NETWORKING, podBearingKind, POD_SPEC_PATHS, WORKLOAD_KINDS } from './kinds.js';
-import type { Rule, Violation } from './types.js';
+import { nameOf, namespaceOf, podBearingKind, POD_SPEC_PATHS, WORKLOAD_KINDS } from './kinds.js';
+import type { Absence, Rule, Violation } from './types.js';
 import { listAtMost } from '../util/text.js';
 
 const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
 const MAX_NAMED_PODS = 10;
+/** Other covering policies read live before a removal is allowed (a namespace rarely has more). */
+const MAX_PRESENCES = 16;
 
 /** Configured directions in a stable order. */
 function configured(config: Config): Direction[] {
   return DIRECTIONS.filter((d) => config.defaultDeny.directions.includes(d));
 }
 
+function covering(namespace: string, direction: Direction, snapshot: ClusterSnapshot, counted: CountedKinds): readonly CoveringPolicy[] {
+  return countedCoverage(snapshot.coverage(namespace, direction), counted);
+}
+
 export function missingDirections(namespace: string, snapshot: ClusterSnapshot, config: Config): Direction[] {
-  return configured(config).filter((d) => snapshot.denyPolicies(namespace, d).size === 0);
+  const counted = countedKinds(config);
+  return configured(config).filter((d) => covering(namespace, d, snapshot, counted).length === 0);
 }
 
 /** A one-line `kubectl apply` that creates a minimal default-deny policy for these directions. */
@@ -57,39 +71,104 @@ function judgePodBearing(request: AdmissionRequest, snapshot: ClusterSnapshot, c
       message:
         `namespace "${namespace}" has no default-deny NetworkPolicy for ${joinDirections(missing)} ` +
         `(${kind} "${nameOf(request)}" in namespace "${namespace}"). ` +
+        `No other policy API covers it either (looked at ${countedKinds(config).lookedAt}). ` +
         `Create one before deploying, e.g. ${defaultDenyHint(namespace, missing)}, then allow the traffic the workload needs with narrower policies.`,
       absences: [{ kind: 'DefaultDenyPolicy', namespace }],
     },
   ];
 }
 
-function judgePolicyChange(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Violation[] {
-  const namespace = namespaceOf(request);
-  if (snapshot.namespace(namespace)?.terminating) return [];
+/** A direction of a namespace this change takes away, and who else still covers it. */
+interface Loss {
+  namespace: NamespaceState | NamespaceView;
+  direction: Direction;
+  others: readonly CoveringPolicy[];
+}
+
+interface PolicyChange {
+  self: CoveringPolicy;
+  clusterScoped: boolean;
+  losses: Loss[];
+}
+
+/** What a policy UPDATE/DELETE takes away, per namespace and direction (undefined: not a counted policy). */
+function policyChange(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): PolicyChange | undefined {
+  const kind = policyKindOf(request.kind.group, request.kind.kind);
+  const counted = countedKinds(config);
+  if (!kind?.coverage || !counted.ids.has(kind.coverage.id)) return undefined;
   const name = asString(metaOf(request.oldObject).name) || asString(metaOf(request.object).name) || nameOf(request);
+  const own = kind.clusterScoped ? undefined : namespaceOf(request);
+  const self = coveringPolicy(kind, own, name);
+  const before: Coverage | undefined = isRecord(request.oldObject)
+    ? readCoverage(request.oldObject, kind, own ?? '')
+    : snapshot.coveredBy(kind.coverage.id, own, name)?.coverage;
+  if (!before) return { self, clusterScoped: kind.clusterScoped, losses: [] };
+  const after = request.operation === 'DELETE' ? undefined : readCoverage(request.object, kind, own ?? '');
+  const namespaces: Iterable<NamespaceState | NamespaceView> = own !== undefined ? [snapshot.namespace(own) ?? { name: own, labels: {} }] : snapshot.allNamespaces();
+  const losses: Loss[] = [];
+  for (const namespace of namespaces) {
+    if ('terminating' in namespace && namespace.terminating) continue;
+    const had = directionsFor(before, namespace, own);
+    if (had.length === 0) continue;
+    const keeps = after ? directionsFor(after, namespace, own) : [];
+    for (const direction of configured(config)) {
+      if (!had.includes(direction) || keeps.includes(direction)) continue;
+      const others = covering(namespace.name, direction, snapshot, counted).filter((p) => p.identity !== self.identity);
+      losses.push({ namespace, direction, others });
+    }
+  }
+  return { self, clusterScoped: kind.clusterScoped, losses };
+}
+
+function judgePolicyChange(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Violation[] {
+  const change = policyChange(request, snapshot, config);
+  if (!change) return [];
+  const lostBy = new Map<string, { namespace: NamespaceView; directions: Direction[] }>();
+  for (const loss of change.losses) {
+    if (loss.others.length > 0) continue;
+    const entry = lostBy.get(loss.namespace.name) ?? { namespace: loss.namespace, directions: [] };
+    entry.directions.push(loss.direction);
+    lostBy.set(loss.namespace.name, entry);
+  }
   const deleting = request.operation === 'DELETE';
-  const before = isRecord(request.oldObject) ? defaultDenyDirections(request.oldObject) : undefined;
-  const after = deleting ? [] : defaultDenyDirections(request.object);
-  const lost = configured(config).filter((direction) => {
-    const denied = before ? before.includes(direction) : snapshot.denyPolicies(namespace, direction).has(name);
-    if (!denied || after.includes(direction)) return false;
-    return ![...snapshot.denyPolicies(namespace, direction)].some((other) => other !== name);
-  });
-  if (lost.length === 0) return [];
-  const action = deleting ? `deleting NetworkPolicy "${name}"` : `this change to NetworkPolicy "${name}"`;
-  const keep = deleting
-    ? 'keep this policy'
-    : `keep spec.podSelector empty, ${lost.join(' and ')} in spec.policyTypes and no ${lost.map((d) => d.toLowerCase()).join('/')} rules`;
-  return [
-    {
+  const { self } = change;
+  const named = describePolicy(self.kind, undefined, self.name);
+  const violations: Violation[] = [];
+  for (const { namespace, directions } of lostBy.values()) {
+    // a cluster-scoped policy's loss is judged in each namespace's own mode
+    const mode = change.clusterScoped ? namespaceMode(namespace.name, namespace.labels, config).mode : undefined;
+    if (mode === 'disabled') continue;
+    const action = deleting ? `deleting ${named}` : `this change to ${named}`;
+    const keep = deleting
+      ? 'keep this policy'
+      : self.kindId === 'NetworkPolicy'
+        ? `keep spec.podSelector empty, ${directions.join(' and ')} in spec.policyTypes and no ${directions.map((d) => d.toLowerCase()).join('/')} rules`
+        : 'keep the policy denying by default';
+    violations.push({
       rule: 'namespace-default-deny',
       message:
-        `${action} would remove the last default-deny for ${joinDirections(lost)} in namespace "${namespace}" ` +
-        `(NetworkPolicy "${name}" in namespace "${namespace}"). ` +
-        `Create another default-deny policy first, e.g. ${defaultDenyHint(namespace, lost, name === 'default-deny' ? 'default-deny-2' : 'default-deny')}, or ${keep}.`,
-      absences: [{ kind: 'DefaultDenyPolicy', namespace }],
-    },
-  ];
+        `${action} would remove the last default-deny for ${joinDirections(directions)} in namespace "${namespace.name}" ` +
+        `(${named}${change.clusterScoped ? '' : ` in namespace "${namespace.name}"`}). ` +
+        `Create another default-deny policy first, e.g. ${defaultDenyHint(namespace.name, directions, self.name === 'default-deny' ? 'default-deny-2' : 'default-deny')}, or ${keep}.`,
+      absences: [{ kind: 'DefaultDenyPolicy', namespace: namespace.name }],
+      ...(mode ? { mode } : {}),
+    });
+  }
+  return violations;
+}
+
+/** The other policies a removal rests on: a live cluster reads them before the removal is allowed. */
+function presencesOf(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Absence[] {
+  if (request.operation === 'CREATE' || !policyKindOf(request.kind.group, request.kind.kind)?.coverage) return [];
+  const change = policyChange(request, snapshot, config);
+  const found = new Map<string, Absence>();
+  for (const loss of change?.losses ?? []) {
+    for (const other of loss.others) {
+      if (found.size >= MAX_PRESENCES) break;
+      found.set(other.key, { kind: 'CoveringPolicy', kindId: other.kindId, namespace: other.namespace, name: other.name });
+    }
+  }
+  return [...found.values()];
 }
 
 const CONSEQUENCE: Record<Mode, string> = {
@@ -160,18 +239,19 @@ function judgeNamespace(request: AdmissionRequest, snapshot: ClusterSnapshot, co
 
 export const namespaceDefaultDeny: Rule = {
   id: 'namespace-default-deny',
-  summary: 'Every governed namespace keeps a default-deny NetworkPolicy: pods wait for one, and the last one stays.',
+  summary: 'Every governed namespace keeps a default-deny (a NetworkPolicy or the same deny in another policy API): pods wait for one, and the last one stays.',
   intercepts: [
     { group: '', kind: 'Pod', operations: ['CREATE'] },
     ...WORKLOAD_KINDS.map((kind) => ({ group: POD_SPEC_PATHS[kind].group, kind, operations: ['CREATE'] as const })),
-    { group: NETWORKING, kind: 'NetworkPolicy', operations: ['UPDATE', 'DELETE'] },
     { group: '', kind: 'Namespace', operations: ['CREATE', 'UPDATE'] },
   ],
-  needs: ['Namespace', 'NetworkPolicy', 'Pod'],
+  interceptsPolicyResources: ['UPDATE', 'DELETE'],
+  needs: ['Namespace', ...COVERAGE_KIND_IDS, 'Pod'],
+  judgesInOwnModes: true,
   evaluate({ request, snapshot, config }): Violation[] {
     if (request.kind.kind === 'Namespace' && request.kind.group === '') return judgeNamespace(request, snapshot, config);
-    if (request.kind.kind === 'NetworkPolicy' && request.kind.group === NETWORKING) return judgePolicyChange(request, snapshot, config);
     if (request.operation === 'CREATE') return judgePodBearing(request, snapshot, config);
-    return [];
+    return judgePolicyChange(request, snapshot, config);
   },
+  assumedAbsences: ({ request, snapshot, config }) => presencesOf(request, snapshot, config),
 };

@@ -2,6 +2,7 @@
 import type { AdmissionRequest, Operation } from '../admission/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import type { Config, Mode, RuleId } from '../config/types.js';
+import type { CoverageKindId } from '../cluster/coverage/kinds.js';
 import type { StoredKind } from '../cluster/store.js';
 
 /** A kind of object a rule judges, and the operations it judges it on. */
@@ -24,7 +25,9 @@ export type Absence =
    * No binding beyond the cache's holds this role (a ClusterRole: nor the aggregated ClusterRoles
    * it feeds): an allowed role change that adds a grant rests on it. Confirmed by listing bindings.
    */
-  | { kind: 'RoleBindings'; roleKind: 'Role' | 'ClusterRole'; namespace: string | undefined; name: string };
+  | { kind: 'RoleBindings'; roleKind: 'Role' | 'ClusterRole'; namespace: string | undefined; name: string }
+  /** a presence: another policy an allowed removal rests on still covering (read live: found or gone) */
+  | { kind: 'CoveringPolicy'; kindId: CoverageKindId; namespace: string | undefined; name: string };
 
 export interface Violation {
   rule: RuleId;
@@ -55,6 +58,11 @@ export interface Rule {
   /** one line for docs and `--help` */
   summary: string;
   intercepts: readonly Intercept[];
+  /**
+   * Operations judged on every policy resource of the config (`policyResourceList`): matched by the
+   * request's resource (group + resource), or by group + kind for a known policy kind.
+   */
+  interceptsPolicyResources?: readonly Operation[];
   /** cluster state this rule reads: drives which caches start and what the chart's RBAC grants */
   needs: readonly StoredKind[];
   /**

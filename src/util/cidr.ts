@@ -55,3 +55,18 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   const hostBits = BigInt(bits - outer.prefix);
   return inner.network >> hostBits === outer.network >> hostBits;
 }
+
+/** True when the union of `cidrs` holds every address of one family (0.0.0.0/0, or halves that add up to it). */
+export function coversFamily(cidrs: readonly Cidr[], family: 4 | 6): boolean {
+  const bits = family === 4 ? 32 : 128;
+  const ranges = cidrs
+    .filter((c) => c.family === family)
+    .map((c) => [c.network, c.network + (1n << BigInt(bits - c.prefix)) - 1n] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let next = 0n;
+  for (const [start, end] of ranges) {
+    if (start > next) return false;
+    if (end + 1n > next) next = end + 1n;
+  }
+  return next === 1n << BigInt(bits);
+}

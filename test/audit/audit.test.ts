@@ -114,7 +114,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     expect(report.violations.find((v) => v.kind === 'Pod')?.mode).toBe('warn');
     expect(report.violations.find((v) => v.kind === 'ClusterRoleBinding')?.mode).toBe('warn');
     expect(report.violations.find((v) => v.kind === 'Namespace')?.message).toMatch(
-      /^namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress \(any new Pod in namespace "shop"\)\. Create one/,
+      /^namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress \(any new Pod in namespace "shop"\)\. No other policy API covers it either \(looked at [^)]*\)\. Create one/,
     );
     expect(report.notAudited.map((n) => n.rule)).toEqual(['netpol-provisioning', 'provisioned-identity', 'namespace-mode-label']);
     expect(report.skipped).toMatchObject({ exemptNamespaces: ['kube-system'], disabledNamespaces: ['legacy'] });

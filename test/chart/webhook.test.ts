@@ -2,6 +2,7 @@
 // scoping of both modes, and the serving certificate in each of the three certificate modes.
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY_RESOURCES } from '../../src/config/load.js';
 import { RULES } from '../../src/rules/registry.js';
 import { FETCH_TIMEOUT_MS, HELMS, NAMESPACE, RELEASE, render, setUpHelm, tearDownHelm, type Manifest, type Rendered } from './helm.js';
 
@@ -15,6 +16,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   'networkpolicies.netguard.io': {
     'networking.k8s.io/networkpolicies': ['CREATE', 'DELETE', 'UPDATE'],
   },
+  'policies.netguard.io': Object.fromEntries(DEFAULT_POLICY_RESOURCES.map((entry) => [entry, ['CREATE', 'DELETE', 'UPDATE']])),
   'rbac.netguard.io': {
     'rbac.authorization.k8s.io/roles': CREATE_UPDATE,
     'rbac.authorization.k8s.io/rolebindings': CREATE_UPDATE,
@@ -38,7 +40,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     '/namespaces/status': CREATE_UPDATE,
   },
 };
-const NAMESPACED_ENTRIES = ['networkpolicies.netguard.io', 'rbac.netguard.io', 'pods.netguard.io', 'workloads.netguard.io'];
+const NAMESPACED_ENTRIES = ['networkpolicies.netguard.io', 'policies.netguard.io', 'rbac.netguard.io', 'pods.netguard.io', 'workloads.netguard.io'];
 const DEFAULT_EXEMPT = ['kube-node-lease', 'kube-public', 'kube-system'];
 
 /** `group/resource` → sorted operations of one webhook entry. */
@@ -96,7 +98,25 @@ describe.each(HELMS)('$name', (helm) => {
         for (const intercept of rule.intercepts) {
           for (const op of intercept.operations) expect(sent, `${rule.id}: ${intercept.kind} ${op}`).toContain(`${intercept.group}/${resourceOf(intercept.kind)}/${op}`);
         }
+        for (const op of rule.interceptsPolicyResources ?? []) {
+          for (const entry of ['networking.k8s.io/networkpolicies', ...DEFAULT_POLICY_RESOURCES]) expect(sent, `${rule.id}: ${entry} ${op}`).toContain(`${entry}/${op}`);
+        }
       }
+    });
+
+    it('follows config.policyResources: a custom list is sent as written, an empty one drops the entry', () => {
+      const custom = render(helm, { values: { config: { policyResources: ['cilium.io/ciliumnetworkpolicies', 'example.com/fencepolicies'] } } });
+      expect(operationsOf(webhookNamed(custom, 'policies.netguard.io'))).toEqual({
+        'cilium.io/ciliumnetworkpolicies': ['CREATE', 'DELETE', 'UPDATE'],
+        'example.com/fencepolicies': ['CREATE', 'DELETE', 'UPDATE'],
+      });
+      const none = render(helm, { values: { config: { policyResources: [] } } });
+      expect(webhooksOf(none).map((w) => w['name'])).not.toContain('policies.netguard.io');
+    });
+
+    it('sends the cluster-scoped policy resources whatever the namespace selector says (scope "*")', () => {
+      const policies = webhookNamed(rendered, 'policies.netguard.io');
+      for (const rule of policies['rules'] as Array<Record<string, unknown>>) expect(rule['scope']).toBe('*');
     });
 
     it('never matches subresources (but namespaces/status, which can relabel) or wildcards', () => {

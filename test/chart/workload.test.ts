@@ -10,14 +10,17 @@ beforeAll(setUpHelm, FETCH_TIMEOUT_MS);
 afterAll(tearDownHelm);
 
 const READ_VERBS = ['get', 'list', 'watch'];
+import { COVERAGE_KIND_IDS, coverageKind } from '../../src/cluster/coverage/kinds.js';
+import { DEFAULT_POLICY_RESOURCES } from '../../src/config/load.js';
+
 const RESOURCE_OF_KIND: Record<string, string> = {
-  Namespace: 'namespaces',
-  NetworkPolicy: 'networkpolicies',
-  Role: 'roles',
-  ClusterRole: 'clusterroles',
-  RoleBinding: 'rolebindings',
-  ClusterRoleBinding: 'clusterrolebindings',
-  Pod: 'pods',
+  Namespace: '/namespaces',
+  Role: 'rbac.authorization.k8s.io/roles',
+  ClusterRole: 'rbac.authorization.k8s.io/clusterroles',
+  RoleBinding: 'rbac.authorization.k8s.io/rolebindings',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/clusterrolebindings',
+  Pod: '/pods',
+  ...Object.fromEntries(COVERAGE_KIND_IDS.map((id) => [id, `${coverageKind(id).group}/${coverageKind(id).resource}`])),
 };
 
 interface PolicyRule {
@@ -26,10 +29,15 @@ interface PolicyRule {
   verbs: string[];
 }
 const clusterRoleRules = (rendered: Rendered): PolicyRule[] => rendered.one('ClusterRole')['rules'] as PolicyRule[];
-/** resource → verbs granted on it */
+/** resource, and group/resource → verbs granted on it */
 const grants = (rendered: Rendered): Record<string, string[]> => {
   const table: Record<string, string[]> = {};
-  for (const rule of clusterRoleRules(rendered)) for (const r of rule.resources) table[r] = [...(table[r] ?? []), ...rule.verbs];
+  for (const rule of clusterRoleRules(rendered)) {
+    for (const r of rule.resources) {
+      table[r] = [...(table[r] ?? []), ...rule.verbs];
+      for (const g of rule.apiGroups) table[`${g}/${r}`] = [...(table[`${g}/${r}`] ?? []), ...rule.verbs];
+    }
+  }
   return table;
 };
 
@@ -140,7 +148,7 @@ describe.each(HELMS)('$name', (helm) => {
       }
       expect(table['secrets']).toBeUndefined();
       expect(table['pods']).toEqual(['list']);
-      for (const resource of ['namespaces', 'networkpolicies', 'roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']) {
+      for (const resource of ['/namespaces', 'networking.k8s.io/networkpolicies', 'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/rolebindings', 'rbac.authorization.k8s.io/clusterrolebindings']) {
         expect(table[resource]?.sort(), resource).toEqual(READ_VERBS);
       }
       expect(rendered.all('Role')).toEqual([]);
@@ -164,6 +172,17 @@ describe.each(HELMS)('$name', (helm) => {
       const service = rendered.one('Service');
       expect(service['spec'].ports).toContainEqual({ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' });
     });
+  });
+
+  it('reads exactly the policy resources of the config (default list, a custom one, none)', () => {
+    const defaults = grants(render(helm));
+    for (const entry of DEFAULT_POLICY_RESOURCES) expect(defaults[entry], entry).toEqual(READ_VERBS);
+    const custom = grants(render(helm, { values: { config: { policyResources: ['cilium.io/ciliumnetworkpolicies', 'example.com/fencepolicies'] } } }));
+    expect(custom['cilium.io/ciliumnetworkpolicies']).toEqual(READ_VERBS);
+    expect(custom['example.com/fencepolicies']).toEqual(READ_VERBS);
+    expect(custom['projectcalico.org/globalnetworkpolicies']).toBeUndefined();
+    const none = grants(render(helm, { values: { config: { policyResources: [] } } }));
+    expect(Object.keys(none).filter((k) => k.includes('.') && !k.startsWith('rbac.') && !k.startsWith('networking.k8s.io/'))).toEqual([]);
   });
 
   it('grants pods list only while opt-in warnings are on', () => {

@@ -1,4 +1,5 @@
 // Small parts of the live cache: back-off, versioned store writes.
+import { denyNames } from '../support/coverage.js';
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../src/cluster/live/backoff.js';
 import { compareVersions, StoreWriter } from '../../src/cluster/live/store-writer.js';
@@ -31,13 +32,13 @@ describe('StoreWriter', () => {
     const store = writer.store;
     writer.put('NetworkPolicy', policy('10'), 'watch');
     expect(writer.put('NetworkPolicy', { ...policy('8'), spec: { podSelector: { matchLabels: { a: 'b' } } } }, 'read')).toBeUndefined();
-    expect(store.denyPolicies('shop', 'Ingress').has('deny')).toBe(true);
+    expect(denyNames(store, 'shop', 'Ingress').has('deny')).toBe(true);
     writer.dropObject('NetworkPolicy', policy('12'));
     expect(writer.put('NetworkPolicy', policy('11'), 'read')).toBeUndefined();
-    expect(store.denyPolicies('shop', 'Ingress').size).toBe(0);
+    expect(denyNames(store, 'shop', 'Ingress').size).toBe(0);
     // Re-created later: a newer version goes in.
     expect(writer.put('NetworkPolicy', policy('15'), 'read')).toBe('shop/deny');
-    expect(store.denyPolicies('shop', 'Ingress').has('deny')).toBe(true);
+    expect(denyNames(store, 'shop', 'Ingress').has('deny')).toBe(true);
   });
 
   it('a list is authoritative: older versions go in, and what it lacks is removed', () => {
@@ -47,6 +48,6 @@ describe('StoreWriter', () => {
     // e.g. an etcd restore: versions went back
     expect(writer.put('NetworkPolicy', policy('3', 'a'), 'list')).toBe('shop/a');
     expect(writer.reconcile('NetworkPolicy', new Set(['shop/a']))).toBe(1);
-    expect([...writer.store.denyPolicies('shop', 'Ingress')]).toEqual(['a']);
+    expect([...denyNames(writer.store, 'shop', 'Ingress')]).toEqual(['a']);
   });
 });

@@ -1,4 +1,5 @@
 // The live cache driven through client-node's real informers against the fake API server.
+import { denyNames } from '../support/coverage.js';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLiveSource, type LiveClusterSource } from '../../src/cluster/live/source.js';
@@ -46,7 +47,7 @@ describe('live cluster source', () => {
     slow();
     expect(live.ready()).toBe(true);
     expect(live.snapshot.namespace('shop')?.labels['netguard.io/mode']).toBe('enforce');
-    expect([...live.snapshot.denyPolicies('shop', 'Egress')]).toEqual(['default-deny']);
+    expect([...denyNames(live.snapshot, 'shop', 'Egress')]).toEqual(['default-deny']);
     expect(live.snapshot.role('Role', 'shop', 'netpol-writer')?.rules.length).toBe(1);
     expect(live.snapshot.bindingsOf('Role', 'shop', 'netpol-writer').map((b) => b.name)).toEqual(['writers']);
     // A live cache never holds pods; they are listed per review.
@@ -82,12 +83,12 @@ describe('live cluster source', () => {
     const live = await open();
     await live.synced;
     api.add(denyAll('empty', 'deny'));
-    await vi.waitFor(() => expect(live.snapshot.denyPolicies('empty', 'Ingress').has('deny')).toBe(true), WAIT);
+    await vi.waitFor(() => expect(denyNames(live.snapshot, 'empty', 'Ingress').has('deny')).toBe(true), WAIT);
     api.update({ ...denyAll('empty', 'deny'), spec: { podSelector: {}, policyTypes: ['Ingress'] } });
-    await vi.waitFor(() => expect(live.snapshot.denyPolicies('empty', 'Egress').size).toBe(0), WAIT);
-    expect(live.snapshot.denyPolicies('empty', 'Ingress').has('deny')).toBe(true);
+    await vi.waitFor(() => expect(denyNames(live.snapshot, 'empty', 'Egress').size).toBe(0), WAIT);
+    expect(denyNames(live.snapshot, 'empty', 'Ingress').has('deny')).toBe(true);
     api.delete('NetworkPolicy', 'empty', 'deny');
-    await vi.waitFor(() => expect(live.snapshot.denyPolicies('empty', 'Ingress').size).toBe(0), WAIT);
+    await vi.waitFor(() => expect(denyNames(live.snapshot, 'empty', 'Ingress').size).toBe(0), WAIT);
     api.add(namespace('new', 'warn'));
     await vi.waitFor(() => expect(live.snapshot.namespace('new')?.labels['netguard.io/mode']).toBe('warn'), WAIT);
   });
@@ -96,19 +97,19 @@ describe('live cluster source', () => {
     const live = await open();
     await live.synced;
     api.add(denyAll('empty', 'withheld'), { silent: true });
-    expect(live.snapshot.denyPolicies('empty', 'Ingress').size).toBe(0);
+    expect(denyNames(live.snapshot, 'empty', 'Ingress').size).toBe(0);
     const before = api.countRequests('/apis/networking.k8s.io/v1/namespaces/empty/networkpolicies', 'list');
     await expect(live.live!.confirm([{ kind: 'DefaultDenyPolicy', namespace: 'empty' }])).resolves.toEqual({ reachable: true });
     expect(api.countRequests('/apis/networking.k8s.io/v1/namespaces/empty/networkpolicies', 'list')).toBe(before + 1);
-    expect([...live.snapshot.denyPolicies('empty', 'Ingress')]).toEqual(['withheld']);
+    expect([...denyNames(live.snapshot, 'empty', 'Ingress')]).toEqual(['withheld']);
 
     api.delete('NetworkPolicy', 'shop', 'default-deny', { silent: true });
     await live.live!.confirm([{ kind: 'DefaultDenyPolicy', namespace: 'shop' }]);
-    expect(live.snapshot.denyPolicies('shop', 'Ingress').size).toBe(0);
+    expect(denyNames(live.snapshot, 'shop', 'Ingress').size).toBe(0);
 
     // The read-through object is tracked: its later DELETED event removes it although the informer never listed it.
     api.delete('NetworkPolicy', 'empty', 'withheld');
-    await vi.waitFor(() => expect(live.snapshot.denyPolicies('empty', 'Ingress').size).toBe(0), WAIT);
+    await vi.waitFor(() => expect(denyNames(live.snapshot, 'empty', 'Ingress').size).toBe(0), WAIT);
   });
 
   it('confirm() GETs a role (404 removes it); namespace() GETs a namespace', async () => {
@@ -149,7 +150,7 @@ describe('live cluster source', () => {
     await live.synced;
     api.dropWatches();
     api.add(denyAll('empty', 'after-drop'));
-    await vi.waitFor(() => expect(live.snapshot.denyPolicies('empty', 'Ingress').has('after-drop')).toBe(true), WAIT);
+    await vi.waitFor(() => expect(denyNames(live.snapshot, 'empty', 'Ingress').has('after-drop')).toBe(true), WAIT);
 
     await api.stop();
     await vi.waitFor(() => expect(live.ready()).toBe(false), WAIT);
@@ -159,12 +160,12 @@ describe('live cluster source', () => {
     await api.start();
     await vi.waitFor(() => {
       expect(live.snapshot.namespace('created-while-down')).toBeDefined();
-      expect(live.snapshot.denyPolicies('empty', 'Ingress').size).toBe(0);
+      expect(denyNames(live.snapshot, 'empty', 'Ingress').size).toBe(0);
       expect(live.ready()).toBe(true);
     }, WAIT);
     // And it keeps following the watch afterwards.
     api.add(denyAll('created-while-down'));
-    await vi.waitFor(() => expect(live.snapshot.denyPolicies('created-while-down', 'Egress').size).toBe(1), WAIT);
+    await vi.waitFor(() => expect(denyNames(live.snapshot, 'created-while-down', 'Egress').size).toBe(1), WAIT);
   });
 
   it('relists on 410 Gone: the LIST count rises and objects deleted unseen disappear', async () => {
@@ -177,8 +178,8 @@ describe('live cluster source', () => {
     api.dropWatches();
     await vi.waitFor(() => {
       expect(api.countRequests(POLICIES, 'list')).toBeGreaterThan(lists);
-      expect(live.snapshot.denyPolicies('shop', 'Ingress').size).toBe(0);
-      expect(live.snapshot.denyPolicies('empty', 'Ingress').has('unseen')).toBe(true);
+      expect(denyNames(live.snapshot, 'shop', 'Ingress').size).toBe(0);
+      expect(denyNames(live.snapshot, 'empty', 'Ingress').has('unseen')).toBe(true);
     }, WAIT);
     expect(live.ready()).toBe(true);
   });
@@ -192,7 +193,7 @@ describe('live cluster source', () => {
     api.dropWatches();
     await vi.waitFor(() => {
       expect(api.countRequests(POLICIES, 'list')).toBeGreaterThan(lists);
-      expect(live.snapshot.denyPolicies('shop', 'Ingress').size).toBe(0);
+      expect(denyNames(live.snapshot, 'shop', 'Ingress').size).toBe(0);
     }, WAIT);
   });
 
@@ -230,7 +231,7 @@ describe('live cluster source', () => {
     expect(live.ready()).toBe(true); // down for less than the 30 s default limit
     api.clearFaults();
     api.add(denyAll('empty', 'after-storm'));
-    await vi.waitFor(() => expect(live.snapshot.denyPolicies('empty', 'Ingress').has('after-storm')).toBe(true), WAIT);
+    await vi.waitFor(() => expect(denyNames(live.snapshot, 'empty', 'Ingress').has('after-storm')).toBe(true), WAIT);
   });
 
   it('listPods() pages with limit/continue and stops at maxPods', async () => {

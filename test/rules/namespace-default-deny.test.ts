@@ -3,9 +3,12 @@ import type { Operation } from '../../src/admission/types.js';
 import type { KubeObject } from '../../src/cluster/objects.js';
 import type { ClusterSnapshot, PodListing } from '../../src/cluster/snapshot.js';
 import type { Direction } from '../../src/config/types.js';
+import { coveringPolicy } from '../../src/cluster/coverage/index.js';
+import { COVERAGE_KIND_IDS, policyKindOf } from '../../src/cluster/coverage/kinds.js';
 import { namespaceDefaultDeny as rule } from '../../src/rules/namespace-default-deny.js';
 import { config, DENY_ALL, deepFreeze, GARBAGE, namespace, netpol, pod, request, run, store, wellFormed } from './rule-helpers.js';
 
+const DENY_D = coveringPolicy(policyKindOf('networking.k8s.io', 'NetworkPolicy')!, 'ns', 'd');
 const TERMINATING = { deletionTimestamp: '2024-05-01T10:00:00Z' };
 
 function deployment(ns: string, name = 'app'): KubeObject {
@@ -19,14 +22,15 @@ function deployment(ns: string, name = 'app'): KubeObject {
 
 describe('namespace-default-deny: pods and workloads', () => {
   it('declares what it judges', () => {
-    expect(rule.needs).toEqual(['Namespace', 'NetworkPolicy', 'Pod']);
+    expect(rule.needs).toEqual(['Namespace', ...COVERAGE_KIND_IDS, 'Pod']);
     const keys = rule.intercepts.flatMap((i) => i.operations.map((o) => `${i.group}/${i.kind}/${o}`));
     expect(keys).toEqual(
-      expect.arrayContaining(['/Pod/CREATE', 'apps/Deployment/CREATE', 'batch/CronJob/CREATE', '/ReplicationController/CREATE', 'networking.k8s.io/NetworkPolicy/UPDATE', 'networking.k8s.io/NetworkPolicy/DELETE', '/Namespace/CREATE', '/Namespace/UPDATE']),
+      expect.arrayContaining(['/Pod/CREATE', 'apps/Deployment/CREATE', 'batch/CronJob/CREATE', '/ReplicationController/CREATE', '/Namespace/CREATE', '/Namespace/UPDATE']),
     );
     expect(keys).not.toContain('/Pod/UPDATE');
     expect(keys).not.toContain('apps/Deployment/UPDATE');
-    expect(keys).not.toContain('networking.k8s.io/NetworkPolicy/CREATE');
+    // every policy resource of the config, on UPDATE and DELETE (never CREATE: a new policy removes nothing)
+    expect(rule.interceptsPolicyResources).toEqual(['UPDATE', 'DELETE']);
   });
 
   // Each row: the policies of namespace "ns", and the directions a pod there finds missing.
@@ -35,7 +39,7 @@ describe('namespace-default-deny: pods and workloads', () => {
     ['one policy denying both', [DENY_ALL], []],
     ['two policies sharing the work', [{ podSelector: {}, policyTypes: ['Ingress'] }, { podSelector: {}, policyTypes: ['Egress'] }], []],
     ['absent policyTypes, no egress: Ingress only', [{ podSelector: {} }], ['Egress']],
-    ['absent policyTypes, egress: [] selects and denies Egress', [{ podSelector: {}, egress: [] }], []],
+    ['absent policyTypes, egress: [] selects no Egress (Ingress only, as the API server defaults it)', [{ podSelector: {}, egress: [] }], ['Egress']],
     ['absent policyTypes, egress rules: Ingress only', [{ podSelector: {}, egress: [{ ports: [{ port: 53 }] }] }], ['Egress']],
     ['absent policyTypes, egress: null is absent', [{ podSelector: {}, egress: null }], ['Egress']],
     ['empty policyTypes counts as absent', [{ podSelector: {}, policyTypes: [] }], ['Egress']],
@@ -80,6 +84,9 @@ describe('namespace-default-deny: pods and workloads', () => {
     const [v] = run(rule, request(pod('shop', 'web')), store());
     expect(v?.message).toBe(
       'namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress (Pod "web" in namespace "shop"). ' +
+        'No other policy API covers it either (looked at networking.k8s.io NetworkPolicy; policy.networking.k8s.io ClusterNetworkPolicy, ' +
+        'AdminNetworkPolicy, BaselineAdminNetworkPolicy; cilium.io CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy; ' +
+        'projectcalico.org NetworkPolicy, GlobalNetworkPolicy; crd.projectcalico.org NetworkPolicy, GlobalNetworkPolicy). ' +
         `Create one before deploying, e.g. echo '{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"default-deny","namespace":"shop"},"spec":{"podSelector":{},"policyTypes":["Ingress","Egress"]}}' | kubectl apply -f -, ` +
         'then allow the traffic the workload needs with narrower policies.',
     );
@@ -216,13 +223,13 @@ describe('namespace-default-deny: opt-in warnings', () => {
 
   it('says when the pod listing stopped early', () => {
     const listing: PodListing = { pods: [{ namespace: 'ns', name: 'p', serviceAccount: 'default' }], complete: false };
-    const snapshot: ClusterSnapshot = { ...emptySnapshot(), denyPolicies: () => new Set(['d']), pods: () => listing };
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), coverage: () => [DENY_D], pods: () => listing };
     const [v] = judgeNs(mode('enforce'), {}, snapshot);
     expect(v?.message).toContain('the pod listing stopped early: checked the first 1 pods');
   });
 
   it('skips the pod warning when the state has no pods', () => {
-    const snapshot: ClusterSnapshot = { ...emptySnapshot(), denyPolicies: () => new Set(['d']), pods: () => undefined };
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), coverage: () => [DENY_D], pods: () => undefined };
     expect(judgeNs(mode('enforce'), {}, snapshot)).toEqual([]);
   });
 
@@ -252,7 +259,9 @@ describe('namespace-default-deny: opt-in warnings', () => {
 function emptySnapshot(): ClusterSnapshot {
   return {
     namespace: () => undefined,
-    denyPolicies: () => new Set(),
+    allNamespaces: () => [],
+    coverage: () => [],
+    coveredBy: () => undefined,
     role: () => undefined,
     clusterRoles: () => [],
     bindingsOf: () => [],

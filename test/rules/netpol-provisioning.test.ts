@@ -22,7 +22,8 @@ describe('netpol-provisioning', () => {
   it('declares what it judges', () => {
     expect(rule.judgesRequester).toBe(true);
     expect(rule.needs).toEqual(['Namespace']);
-    expect(rule.intercepts).toEqual([{ group: 'networking.k8s.io', kind: 'NetworkPolicy', operations: ['CREATE', 'UPDATE', 'DELETE'] }]);
+    expect(rule.intercepts).toEqual([]);
+    expect(rule.interceptsPolicyResources).toEqual(['CREATE', 'UPDATE', 'DELETE']);
   });
 
   it.each<[string, string, Operation, UserInfo, boolean]>([

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RULE_IDS } from '../../src/config/types.js';
 import { Engine, formatViolation } from '../../src/rules/engine.js';
-import { FIXTURES, loadSuite } from '../support/suites.js';
+import { FIXTURES, loadSuite, suiteFiles } from '../support/suites.js';
 
 const engine = new Engine();
 
@@ -12,9 +12,9 @@ describe('fixture suites', () => {
     expect(readdirSync(FIXTURES).sort()).toEqual(expect.arrayContaining([...RULE_IDS].sort()));
   });
 
-  for (const rule of RULE_IDS) {
-    describe(rule, () => {
-      const cases = loadSuite(rule);
+  for (const rule of RULE_IDS) for (const file of suiteFiles(rule)) {
+    describe(`${rule} (${file})`, () => {
+      const cases = loadSuite(rule, file);
       it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
         const found = engine.evaluate(c.request, c.snapshot, c.config).filter((v) => v.rule === c.rule);
         const denying = found.filter((v) => !v.warningOnly);

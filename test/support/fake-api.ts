@@ -31,7 +31,15 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', version: 'v1', namespaced: true },
   { kind: 'Job', plural: 'jobs', group: 'batch', version: 'v1', namespaced: true },
   { kind: 'CronJob', plural: 'cronjobs', group: 'batch', version: 'v1', namespaced: true },
+  // policy CRDs: served only after serve(kind) (as if their CRD were installed)
+  { kind: 'CiliumNetworkPolicy', plural: 'ciliumnetworkpolicies', group: 'cilium.io', version: 'v2', namespaced: true },
+  { kind: 'CiliumClusterwideNetworkPolicy', plural: 'ciliumclusterwidenetworkpolicies', group: 'cilium.io', version: 'v2', namespaced: false },
+  { kind: 'ClusterNetworkPolicy', plural: 'clusternetworkpolicies', group: 'policy.networking.k8s.io', version: 'v1alpha2', namespaced: false },
+  { kind: 'GlobalNetworkPolicy', plural: 'globalnetworkpolicies', group: 'projectcalico.org', version: 'v3', namespaced: false },
 ];
+
+/** Kinds served from the start: the built-in ones. */
+const BUILT_IN = new Set(['Namespace', 'Pod', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ReplicaSet', 'Job', 'CronJob']);
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
 const BY_PATH = new Map(RESOURCE_TYPES.map((t) => [`${t.group}/${t.plural}`, t]));
@@ -112,7 +120,15 @@ export class FakeApiServer {
   private goneKeepsOpen = false;
   private faults: Fault[] = [];
   private portNumber = 0;
+  private readonly served = new Set<string>(BUILT_IN);
   readonly requests: RecordedRequest[] = [];
+
+  /** Serves a CRD-backed kind (as if its CRD were installed), or stops serving it: 404 and gone from discovery. */
+  serve(kind: string, on = true): void {
+    this.requireType(kind);
+    if (on) this.served.add(kind);
+    else this.served.delete(kind);
+  }
 
   get port(): number {
     return this.portNumber;
@@ -343,10 +359,38 @@ export class FakeApiServer {
     }
     if (res.destroyed || !this.server) return;
 
-    if (!route || req.method !== 'GET') return this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (req.method === 'GET' && !route) {
+      const discovery = this.discovery(url.pathname);
+      if (discovery) return this.send(res, 200, discovery);
+    }
+    if (!route || req.method !== 'GET' || !this.served.has(route.type.kind)) {
+      return this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    }
     if (watching) return this.watch(route, url.searchParams, res);
     if (route.name) return this.getOne(route, res);
     return this.list(route, url.searchParams, res);
+  }
+
+  /** /apis (APIGroupList) and /apis/<group>/<version> (APIResourceList) of the served kinds. */
+  private discovery(pathname: string): unknown {
+    const served = RESOURCE_TYPES.filter((t) => t.group !== '' && this.served.has(t.kind));
+    if (pathname === '/apis') {
+      const groups = [...new Set(served.map((t) => t.group))].map((name) => {
+        const versions = [...new Set(served.filter((t) => t.group === name).map((t) => t.version))].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+        return { name, versions, preferredVersion: versions[0] };
+      });
+      return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+    }
+    const parts = pathname.split('/').filter(Boolean);
+    if (parts.length !== 3 || parts[0] !== 'apis') return undefined;
+    const resources = served.filter((t) => t.group === parts[1] && t.version === parts[2]);
+    if (resources.length === 0) return undefined;
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: `${parts[1]}/${parts[2]}`,
+      resources: resources.map((t) => ({ name: t.plural, namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'list', 'watch'] })),
+    };
   }
 
   private send(res: ServerResponse, code: number, body: unknown): void {

@@ -61,3 +61,8 @@ export function binding(
     subjects: subjects.map((s) => ({ ...(s.kind === 'ServiceAccount' ? {} : { apiGroup: 'rbac.authorization.k8s.io' }), ...s })),
   };
 }
+
+/** A CiliumNetworkPolicy whose empty rules put every pod of the namespace under default-deny. */
+export function ciliumDenyAll(ns: string, name = 'cilium-deny-all'): KubeObject {
+  return { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace: ns }, spec: { endpointSelector: {}, ingress: [{}], egress: [{}] } };
+}

@@ -1,4 +1,5 @@
-// Loads fixture suites: test/fixtures/<rule-id>/suite.yaml plus the manifests it names.
+// Loads fixture suites: test/fixtures/<rule-id>/suite.yaml (and suite-*.yaml: one per policy API,
+// say) plus the manifests they name.
 //
 // suite.yaml:
 //   rule: <rule-id>
@@ -18,7 +19,7 @@
 //       messageIncludes: ["..."]   # substrings of the violation message
 //       judgedIn: warn             # the mode the violations carry (Violation.mode)
 //       filedUnder: <rule-id>      # the id the finding carries, when another rule's (default: the suite's)
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { AdmissionRequest, Operation, UserInfo } from '../../src/admission/types.js';
@@ -71,9 +72,16 @@ function objectFrom(dir: string, ref: string | KubeObject | undefined): KubeObje
   return parse(readFileSync(join(dir, ref), 'utf8')) as KubeObject;
 }
 
-export function loadSuite(rule: string): SuiteCase[] {
+/** The suite files of a rule: suite.yaml first, then suite-*.yaml. */
+export function suiteFiles(rule: string): string[] {
+  return readdirSync(join(FIXTURES, rule))
+    .filter((f) => /^suite(-[a-z0-9-]+)?\.yaml$/.test(f))
+    .sort((a, b) => (a === 'suite.yaml' ? -1 : b === 'suite.yaml' ? 1 : a.localeCompare(b)));
+}
+
+export function loadSuite(rule: string, file = 'suite.yaml'): SuiteCase[] {
   const dir = join(FIXTURES, rule);
-  const suite = parse(readFileSync(join(dir, 'suite.yaml'), 'utf8')) as RawSuite;
+  const suite = parse(readFileSync(join(dir, file), 'utf8')) as RawSuite;
   return suite.cases.map((c) => {
     const inventory = (c.inventory ?? suite.inventory ?? []).map((p) => join(dir, p));
     const object = objectFrom(dir, c.object);
@@ -89,7 +97,7 @@ export function loadSuite(rule: string): SuiteCase[] {
         ...(c.subResource ? { subResource: c.subResource } : {}),
       }),
       snapshot: loadStaticState(inventory),
-      config: compileConfig({ ...suite.config, ...c.config }, `${rule}/suite.yaml`),
+      config: compileConfig({ ...suite.config, ...c.config }, `${rule}/${file}`),
       expect: c.expect,
       messageIncludes: c.messageIncludes ?? [],
       ...(c.judgedIn ? { judgedIn: c.judgedIn } : {}),

@@ -93,6 +93,26 @@ Returns a dict as JSON: {"networkpolicies": bool, "rbac": bool, ...}.
 {{- end }}
 
 {{/*
+The policy resources besides networking.k8s.io/networkpolicies (config.policyResources, default as
+in the config loader), grouped by API group: {"cilium.io": ["ciliumnetworkpolicies", ...], ...}.
+Sent to policies.netguard.io and readable by the ClusterRole.
+*/}}
+{{- define "netguard.policyResources" -}}
+{{- $config := .Values.config | default dict }}
+{{- $default := list "policy.networking.k8s.io/clusternetworkpolicies" "policy.networking.k8s.io/adminnetworkpolicies" "policy.networking.k8s.io/baselineadminnetworkpolicies" "cilium.io/ciliumnetworkpolicies" "cilium.io/ciliumclusterwidenetworkpolicies" "projectcalico.org/networkpolicies" "projectcalico.org/globalnetworkpolicies" "projectcalico.org/stagednetworkpolicies" "projectcalico.org/stagedglobalnetworkpolicies" "projectcalico.org/tiers" "crd.projectcalico.org/networkpolicies" "crd.projectcalico.org/globalnetworkpolicies" "crd.antrea.io/networkpolicies" "crd.antrea.io/clusternetworkpolicies" }}
+{{- $list := ternary $config.policyResources $default (hasKey $config "policyResources") }}
+{{- $groups := dict }}
+{{- range $entry := $list }}
+{{- if ne $entry "networking.k8s.io/networkpolicies" }}
+{{- $group := regexReplaceAll "/[^/]*$" $entry "" }}
+{{- $resource := regexReplaceAll "^.*/" $entry "" }}
+{{- $_ := set $groups $group (append (get $groups $group | default list) $resource | uniq) }}
+{{- end }}
+{{- end }}
+{{- toJson $groups }}
+{{- end }}
+
+{{/*
 Namespaces the API server never sends to netguard: the release namespace (netguard must always be
 able to restart itself), kube-system, kube-public and kube-node-lease (a webhook with failurePolicy
 Fail in front of the control plane's own namespaces can lock a cluster; they are always here, even

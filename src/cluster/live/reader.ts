@@ -10,13 +10,13 @@ import type { LiveReader, PodListLimits } from '../source.js';
 import { effectiveServiceAccount, type StoredKind } from '../store.js';
 import { isNotFound, type KubeClient } from './http.js';
 import { listPages, PAGE_SIZE } from './paging.js';
-import { RESOURCES } from './resources.js';
+import type { CoverageKindId } from '../coverage/kinds.js';
+import { RESOURCES, type ResourceInfo } from './resources.js';
 import type { StoreWriter } from './store-writer.js';
 
 /** Time limit of one confirm() or namespace() call: a review must not wait long on the API server. */
 export const DEFAULT_READ_TIMEOUT_MS = 2_000;
 
-const DIRECTIONS = ['Ingress', 'Egress'] as const;
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
 export interface LiveReadsOptions {
@@ -24,7 +24,11 @@ export interface LiveReadsOptions {
   writer: StoreWriter;
   logger: Logger;
   readTimeoutMs?: number;
+  /** the policy CRD kinds the API server serves now, and where (from discovery) */
+  policyResources?: () => ReadonlyMap<CoverageKindId, ResourceInfo>;
 }
+
+type Presence = Extract<Absence, { kind: 'CoveringPolicy' }>;
 
 export class LiveReads implements LiveReader {
   private readonly timeoutMs: number;
@@ -36,23 +40,10 @@ export class LiveReads implements LiveReader {
   async confirm(absences: readonly Absence[]): Promise<{ reachable: boolean; error?: string }> {
     const unique = new Map<string, Absence>();
     for (const absence of absences) {
-      const key =
-        absence.kind === 'DefaultDenyPolicy' ? `deny/${absence.namespace}` : `${absence.kind}/${absence.roleKind}/${absence.namespace ?? ''}/${absence.name}`;
-      unique.set(key, absence);
+      unique.set(absenceKey(absence), absence);
     }
     const signal = AbortSignal.timeout(this.timeoutMs);
-    const results = await Promise.allSettled(
-      [...unique.values()].map((absence) => {
-        switch (absence.kind) {
-          case 'DefaultDenyPolicy':
-            return this.confirmPolicies(absence.namespace, signal);
-          case 'Role':
-            return this.confirmRole(absence, signal);
-          case 'RoleBindings':
-            return this.listBindings(absence, signal);
-        }
-      }),
-    );
+    const results = await Promise.allSettled([...unique.values()].map((absence) => this.confirmOne(absence, signal)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (!failed) return { reachable: true };
     const error = errorText(failed.reason);
@@ -103,24 +94,62 @@ export class LiveReads implements LiveReader {
     return { pods, complete: !more };
   }
 
-  /** One LIST of the namespace's NetworkPolicies; the store's default-deny entries follow it. */
+  private confirmOne(absence: Absence, signal: AbortSignal): Promise<unknown> {
+    switch (absence.kind) {
+      case 'DefaultDenyPolicy':
+        return this.confirmPolicies(absence.namespace, signal);
+      case 'Role':
+        return this.confirmRole(absence, signal);
+      case 'CoveringPolicy':
+        return this.confirmPresence(absence, signal);
+      case 'RoleBindings':
+        return this.listBindings(absence, signal);
+    }
+  }
+
+  /** Where each policy kind read for coverage is served: NetworkPolicy always, CRDs as discovered. */
+  private policyResources(): [CoverageKindId, ResourceInfo][] {
+    return [['NetworkPolicy', RESOURCES.NetworkPolicy], ...(this.options.policyResources?.() ?? new Map())];
+  }
+
+  /**
+   * The policies a namespace's coverage can come from, listed live (one LIST per served kind: the
+   * namespace's own, and every cluster-scoped one); the store follows what the lists hold.
+   */
   private async confirmPolicies(namespace: string, signal: AbortSignal): Promise<void> {
+    await Promise.all(this.policyResources().map(([kind, resource]) => this.relistPolicies(kind, resource, namespace, signal)));
+  }
+
+  private async relistPolicies(kind: CoverageKindId, resource: ResourceInfo, namespace: string, signal: AbortSignal): Promise<void> {
     const { client, writer } = this.options;
     const listed = new Set<string>();
     let listVersion = '';
-    for await (const page of listPages(client, RESOURCES.NetworkPolicy.inNamespace(namespace), { signal, timeoutMs: this.timeoutMs })) {
+    const path = resource.namespaced ? resource.inNamespace(namespace) : resource.listPath;
+    for await (const page of listPages(client, path, { signal, timeoutMs: this.timeoutMs })) {
       for (const item of page.items) {
-        const name = asString(metaOf(item).name);
-        if (!name) continue;
-        listed.add(name);
-        writer.put('NetworkPolicy', isRecord(item) ? { ...item, metadata: { ...metaOf(item), namespace } } : item, 'read');
+        const placed = resource.namespaced && isRecord(item) ? { ...item, metadata: { ...metaOf(item), namespace } } : item;
+        const key = writer.put(kind, placed, 'read');
+        if (key !== undefined) listed.add(asString(metaOf(item).name) ?? '');
       }
       listVersion ||= page.resourceVersion;
     }
-    for (const direction of DIRECTIONS) {
-      for (const name of [...writer.store.denyPolicies(namespace, direction)]) {
-        if (!listed.has(name)) writer.drop('NetworkPolicy', namespace, name, listVersion || undefined);
-      }
+    for (const key of writer.store.policyKeys(kind, resource.namespaced ? namespace : undefined)) {
+      const name = key.slice(key.lastIndexOf('/') + 1);
+      if (!listed.has(name)) writer.drop(kind, resource.namespaced ? namespace : undefined, name, listVersion || undefined);
+    }
+  }
+
+  /** One GET of a policy an allowed removal rests on: found → stored, 404 (or no longer served) → removed. */
+  private async confirmPresence(presence: Presence, signal: AbortSignal): Promise<void> {
+    const { client, writer } = this.options;
+    const resource = this.policyResources().find(([kind]) => kind === presence.kindId)?.[1];
+    if (!resource) return writer.drop(presence.kindId, presence.namespace, presence.name);
+    try {
+      const object = await client.getJson(resource.objectPath(presence.namespace, presence.name), { signal, timeoutMs: this.timeoutMs });
+      writer.put(presence.kindId, object, 'read');
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      writer.drop(presence.kindId, presence.namespace, presence.name);
     }
   }
 
@@ -160,6 +189,19 @@ export class LiveReads implements LiveReader {
         }
       }),
     );
+  }
+}
+
+function absenceKey(absence: Absence): string {
+  switch (absence.kind) {
+    case 'DefaultDenyPolicy':
+      return `deny/${absence.namespace}`;
+    case 'Role':
+      return `${absence.roleKind}/${absence.namespace ?? ''}/${absence.name}`;
+    case 'RoleBindings':
+      return `bindings/${absence.roleKind}/${absence.namespace ?? ''}/${absence.name}`;
+    case 'CoveringPolicy':
+      return `policy/${absence.kindId}/${absence.namespace ?? ''}/${absence.name}`;
   }
 }
 

@@ -4,8 +4,8 @@
 // slow read from putting back an older state than the watch has already delivered. A relist is
 // authoritative: it replaces what the store holds for its kind.
 import { metaOf, type KubeObject } from '../objects.js';
-import type { ClusterStore, StoredKind } from '../store.js';
-import { objectKey, RESOURCES } from './resources.js';
+import { isNamespacedKind, type ClusterStore, type StoredKind } from '../store.js';
+import { objectKey } from './resources.js';
 
 /** Deletions remembered per kind; older ones are forgotten first (the next relist settles them). */
 const TOMBSTONES_PER_KIND = 10_000;
@@ -45,7 +45,7 @@ export class StoreWriter {
   keyOf(kind: StoredKind, object: unknown): string | undefined {
     const meta = metaOf(object);
     if (typeof meta.name !== 'string' || meta.name === '') return undefined;
-    return objectKey(RESOURCES[kind], meta.namespace, meta.name);
+    return objectKey(kind, meta.namespace, meta.name);
   }
 
   /**
@@ -62,7 +62,7 @@ export class StoreWriter {
       if ((compareVersions(version, state.versions.get(key)) ?? 0) < 0) return undefined;
       if ((compareVersions(version, state.tombstones.get(key)) ?? 1) <= 0) return undefined;
     }
-    this.store.upsert({ ...(object as KubeObject), kind });
+    this.store.put(kind, object as KubeObject);
     state.versions.set(key, version ?? '');
     state.tombstones.delete(key);
     return key;
@@ -70,9 +70,9 @@ export class StoreWriter {
 
   /** Removes an object; `version` (the deletion's resourceVersion) keeps slower reads from reviving it. */
   drop(kind: StoredKind, namespace: string | undefined, name: string, version?: string): void {
-    const key = objectKey(RESOURCES[kind], namespace, name);
+    const key = objectKey(kind, namespace, name);
     const state = this.state(kind);
-    this.store.remove({ kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+    this.store.delete(kind, namespace, name);
     state.versions.delete(key);
     if (version) {
       state.tombstones.delete(key);
@@ -88,7 +88,7 @@ export class StoreWriter {
   dropObject(kind: StoredKind, object: unknown): void {
     const meta = metaOf(object);
     if (typeof meta.name !== 'string' || meta.name === '') return;
-    this.drop(kind, RESOURCES[kind].namespaced ? (meta.namespace ?? 'default') : undefined, meta.name, meta.resourceVersion);
+    this.drop(kind, isNamespacedKind(kind) ? (meta.namespace ?? 'default') : undefined, meta.name, meta.resourceVersion);
   }
 
   /** After a full relist: removes every object of the kind the list did not contain. */
@@ -97,7 +97,7 @@ export class StoreWriter {
     let removed = 0;
     for (const key of [...state.versions.keys()]) {
       if (listed.has(key)) continue;
-      const slash = RESOURCES[kind].namespaced ? key.indexOf('/') : -1;
+      const slash = isNamespacedKind(kind) ? key.indexOf('/') : -1;
       this.drop(kind, slash >= 0 ? key.slice(0, slash) : undefined, slash >= 0 ? key.slice(slash + 1) : key);
       removed++;
     }
