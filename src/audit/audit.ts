@@ -12,6 +12,7 @@ import { describePolicy } from '../cluster/coverage/kinds.js';
 import { MODE_LABEL, namespaceMode } from '../config/modes.js';
 import { RULE_IDS, type Config, type Direction, type Mode } from '../config/types.js';
 import { exceptionRef, expiredExceptions } from '../exceptions/apply.js';
+import { findWriters } from '../rbac/writers.js';
 import type { ObjectFeed } from './feed.js';
 import { judgeNamespace, judgeObject, judgeWith, notAudited } from './judge.js';
 import { OwnerIndex, workloadWithPodSpec } from './owners.js';
@@ -81,6 +82,9 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
   const time = new Date();
   const now = time.getTime();
   const store = new ClusterStore(false);
+  // bindings are judged one by one and kept apart (in the rules' snapshot they would be held
+  // against roles a second time); `writers` resolves them against the roles at the end
+  const bindings = new ClusterStore(false);
   const owners = new OwnerIndex();
   const findings = new Findings();
   const optIn = new Findings();
@@ -125,6 +129,7 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
           namespaces.set(namespace, undefined);
         }
         if (SNAPSHOT_KINDS.has(kind)) store.upsert(object);
+        if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') bindings.upsert(object);
         if (OWNER_KINDS.has(kind)) owners.add(object, namespace ?? 'default');
         if (kind === 'Namespace' || kind === 'Role' || kind === 'ClusterRole' || OWNER_KINDS.has(kind)) continue;
         const { mode, status } = modeOf(kind, object);
@@ -174,6 +179,7 @@ export async function runAuditOn(feed: ObjectFeed, config: Config, progress?: Au
     notAudited: notAudited(config),
     rulesOff: RULE_IDS.filter((rule) => !config.rules[rule]),
     expiredExceptions: expiredExceptions(config, now).map(exceptionRef),
+    writers: findWriters({ snapshot: store, bindings: bindings.allBindings(), config, ...(only !== undefined ? { namespace: only } : {}) }),
     notes: [...(feed.notes ?? [])],
     counts,
     time,

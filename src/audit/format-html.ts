@@ -2,6 +2,7 @@
 // coverage, the findings grouped by namespace and workload, what enforcing the unlabelled
 // namespaces would refuse, and who holds network-policy write. No script, no font, no request:
 // it reads the same offline. Every value from the cluster is escaped.
+import type { Writer } from '../rbac/writers.js';
 import { countedFindings, coverageLines, exceptedPhrase } from './coverage.js';
 import { optInSentence } from './format-table.js';
 import type { AuditFinding, AuditResult, NamespaceReport } from './types.js';
@@ -105,17 +106,22 @@ function objectCards(findings: readonly AuditFinding[], preview: boolean): strin
     .join('');
 }
 
-/** Subjects holding network-policy write without being provisioned, as rbac-netpol-grant finds them. */
+/** Every subject holding network-policy write, by any path (the rows of `netguard writers`). */
 function writersSection(result: AuditResult): string {
-  const grants = result.findings.filter((f) => f.rule === 'rbac-netpol-grant');
-  const rows = grants.map(
-    (f) => `<tr><td>${esc(f.kind)} <b>${esc(f.name)}</b></td><td>${esc(f.namespace ?? 'cluster-wide')}</td><td>${esc(f.message)}</td></tr>`,
-  );
+  const subject = (w: Writer) => `${w.subject.kind} ${w.subject.namespace ? `${w.subject.namespace}/` : ''}${w.subject.name}`;
+  const rows = [...result.writers]
+    .sort((a, b) => Number(a.provisioned) - Number(b.provisioned))
+    .map(
+      (w) =>
+        `<tr><td><b>${esc(subject(w))}</b></td><td>${esc(w.namespace ?? 'cluster-wide')}</td><td>${esc(w.path)}</td>` +
+        `<td>${esc(w.binding)} → ${esc(w.role)} → ${esc(w.rule)}</td>` +
+        `<td>${w.provisioned ? '<span class="badge ok">provisioned</span>' : '<span class="badge bad">not provisioned</span>'}</td></tr>`,
+    );
   return (
-    `<section id="writers"><h2>Who holds the pen</h2><p class="muted">Bindings that hand network-policy write to subjects that are not provisioned.</p>` +
+    `<section id="writers"><h2>Who holds the pen</h2><p class="muted">Every subject that holds network-policy write, by any path, and whether it is provisioned.</p>` +
     (rows.length > 0
-      ? `<table><thead><tr><th>Binding</th><th>Scope</th><th>Grant</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
-      : '<p><span class="badge ok">no unprovisioned writers</span></p>') +
+      ? `<table><thead><tr><th>Subject</th><th>Reaches</th><th>Path</th><th>Through</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+      : '<p><span class="badge ok">nobody holds network-policy write through a binding</span></p>') +
     '</section>'
   );
 }

@@ -32,6 +32,7 @@ export function renderJson(result: AuditResult): string {
     })),
     optIn: result.optIn.map(finding),
     expiredExceptions: result.expiredExceptions,
+    writers: result.writers,
     notAudited: result.notAudited.map((n) => ({ rule: n.rule, reason: n.reason || NOT_AUDITABLE_REASON })),
     rulesOff: result.rulesOff,
     skipped: {

@@ -1,6 +1,7 @@
 // What an audit finds and what it reports about its own coverage.
 import type { Direction, Mode, RuleId } from '../config/types.js';
 import type { ExceptionRef } from '../exceptions/apply.js';
+import type { Writer } from '../rbac/writers.js';
 
 /**
  * Kinds an audit reads, in the order it reads them (each later kind needs the earlier ones).
@@ -68,6 +69,8 @@ export interface AuditResult {
   rulesOff: RuleId[];
   /** exceptions in the config that had expired when the audit ran (they cover nothing) */
   expiredExceptions: ExceptionRef[];
+  /** every subject holding network-policy write, by any path (the rows of `netguard writers`) */
+  writers: Writer[];
   /** what the audit could not read and what that costs (e.g. no grouping by Deployment) */
   notes: string[];
   counts: { objects: number; judged: number; skipped: number };

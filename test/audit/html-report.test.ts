@@ -65,9 +65,12 @@ describe('audit --output html in a browser', () => {
     expect(await stage0.getByText('StatefulSet toy').isVisible()).toBe(true);
     expect(await stage0.innerText()).toContain('Not governed yet: 1 unlabelled namespace');
 
-    // writers: the bindings that hand out network-policy write
+    // writers: every subject holding network-policy write, with its path (the rows of `netguard writers`)
     const writers = page.locator('#writers');
-    expect(await writers.locator('tr', { hasText: 'mallory-writes' }).isVisible()).toBe(true);
+    const mallory = writers.locator('tr', { hasText: 'mallory-writes' });
+    expect(await mallory.isVisible()).toBe(true);
+    expect(await mallory.innerText()).toMatch(/User mallory\s+shop\s+write\s+RoleBinding shop\/mallory-writes → Role shop\/netpol-writer → rules\[0\]/);
+    expect(await mallory.locator('.badge').innerText()).toBe('not provisioned');
     expect(await writers.locator('tr', { hasText: 'devs-admin' }).locator('td').nth(1).innerText()).toBe('cluster-wide');
 
     // readable: the page fits the window's width, nothing overflows sideways

@@ -39,7 +39,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
 ];
 
 /** Kinds served from the start: the built-in ones. */
-const BUILT_IN = new Set(['Namespace', 'Pod', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ReplicaSet', 'Job', 'CronJob']);
+const BUILT_IN = new Set(['Namespace', 'Pod', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
 const BY_KIND = new Map(RESOURCE_TYPES.map((t) => [t.kind, t]));
 const BY_PATH = new Map(RESOURCE_TYPES.map((t) => [`${t.group}/${t.plural}`, t]));
