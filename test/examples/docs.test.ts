@@ -50,7 +50,7 @@ describe('README.md', () => {
   });
 
   it('has the marked examples', () => {
-    expect(blocks.size).toBe(4);
+    expect(blocks.size).toBe(5);
   });
 
   it('has the operations sections, each pointing to the full guide', () => {
@@ -81,7 +81,7 @@ describe('README.md', () => {
       } else if (marker.startsWith('kubectl warning for ')) {
         const { response } = await answer(review!);
         expect(lines.filter((l) => l.startsWith('Warning: '))).toEqual((response.warnings ?? []).map((w) => `Warning: ${w}`));
-      } else if (marker.startsWith('netguard check ')) {
+      } else if (marker.startsWith('netguard check ') || marker.startsWith('netguard writers ')) {
         expect(lines[0]).toBe(`$ ${marker}`);
         const status = lines.indexOf('$ echo $?');
         const run = await netguardAsync(marker.split(' ').slice(1));
