@@ -1,14 +1,17 @@
 // Judges one existing object the way the webhook would judge its CREATE today, with the rule
 // functions themselves: a synthetic CREATE request goes through the engine with only the rule that
 // can be audited for that kind. The rules that judge who is asking cannot be audited after the fact.
-import { isClusterScoped, createRequest } from '../check/request.js';
+import { isClusterScoped, createRequest, groupVersionOf } from '../check/request.js';
 import { requesterRules } from '../check/evaluate.js';
 import { metaOf, type KubeObject } from '../cluster/objects.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { cappedMode } from '../config/modes.js';
 import { RULE_IDS, type Config, type Mode, type RuleId } from '../config/types.js';
 import { exceptionRef, type Judgement } from '../exceptions/apply.js';
+import { effectiveServiceAccount } from '../cluster/store.js';
+import { isProvisionedServiceAccount } from '../rbac/identities.js';
 import { Engine } from '../rules/engine.js';
+import { POD_SPEC_PATHS, podSpecOf, type PodBearingKind } from '../rules/kinds.js';
 import type { AuditFinding, AuditKind, NotAudited } from './types.js';
 
 /** The rule an existing object of each kind is audited against (Roles are only read, for bindings). */
@@ -29,7 +32,7 @@ export const NOT_AUDITABLE_REASON =
 
 export function notAudited(config: Config): NotAudited[] {
   return requesterRules()
-    .filter((rule) => config.rules[rule])
+    .filter((rule) => config.rules[rule] && rule !== 'provisioned-identity')
     .map((rule) => ({ rule, reason: NOT_AUDITABLE_REASON }));
 }
 
@@ -71,11 +74,35 @@ function finding(object: KubeObject, rule: RuleId, mode: Mode, message: string):
 export function judgeObject(object: KubeObject, kind: AuditKind, mode: Mode, snapshot: ClusterSnapshot, config: Config, now: number): AuditFinding[] {
   const rule = AUDITED_RULE[kind];
   if (!rule || kind === 'Namespace') return [];
-  return judgeWith(object, rule, mode, snapshot, config, now);
+  const found = judgeWith(object, rule, mode, snapshot, config, now);
+  return kind === 'Pod' ? [...found, ...onProvisionedIdentity(object, mode, config)] : found;
+}
+
+/**
+ * A pod (or a workload's template) running as a provisioned ServiceAccount. Who created it cannot be
+ * known after the fact, so each one is listed for review: running as that identity is as good as
+ * holding network-policy write (provisioned-identity refuses the unprovisioned at apply time).
+ */
+function onProvisionedIdentity(object: KubeObject, mode: Mode, config: Config): AuditFinding[] {
+  if (!config.rules['provisioned-identity']) return [];
+  const kind = object.kind as PodBearingKind;
+  const entry = POD_SPEC_PATHS[kind];
+  if (!entry || groupVersionOf(object.apiVersion).group !== entry.group) return [];
+  const namespace = metaOf(object).namespace ?? 'default';
+  const { spec, path } = podSpecOf(kind, object);
+  const account = effectiveServiceAccount(spec);
+  if (!isProvisionedServiceAccount(namespace, account, config)) return [];
+  const capped = cappedMode('provisioned-identity', mode, config.ruleCaps);
+  if (capped === 'disabled') return [];
+  const message =
+    `${kind} "${metaOf(object).name ?? ''}" runs as the provisioned ServiceAccount "${namespace}/${account}", which may write network policy ` +
+    `(${path}.serviceAccountName). Make sure only provisioned accounts create and change it; anyone who can create pods as it holds the pen.`;
+  return [finding(object, 'provisioned-identity', capped, message)];
 }
 
 /** Violations of one rule by an object judged as its CREATE (a workload standing in for its pods). */
 export function judgeWith(object: KubeObject, rule: RuleId, mode: Mode, snapshot: ClusterSnapshot, config: Config, now: number): AuditFinding[] {
+  if (rule === 'provisioned-identity') return onProvisionedIdentity(object, mode, config);
   const request = createRequest(object, 'default', {}, `netguard-audit-${++sequence}`);
   return findingsOf(object, mode, config, engine.judge(request, snapshot, config, { skip: SKIP_OTHERS.get(rule)!, now }));
 }

@@ -28,6 +28,25 @@ describe('netguard audit (command line)', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ violations: [], summary: { violations: 0 } });
   });
 
+  it('lists pods running as a provisioned ServiceAccount at their workload, for review', () => {
+    const config = stringify({ defaultMode: 'enforce', provisioners: [{ name: 'platform', users: ['alice@example.com'], serviceAccounts: ['gitops/deployer'] }] });
+    const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'sync-5d8', namespace: 'gitops', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'sync', uid: 'd1', controller: true }] } };
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'sync', namespace: 'gitops', uid: 'd1' }, spec: { template: { spec: { serviceAccountName: 'deployer', containers: [] } } } };
+    const owned = (name: string) => ({ ...pod('gitops', name, 'deployer'), metadata: { name, namespace: 'gitops', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'sync-5d8', uid: 'r1', controller: true }] } });
+    const dir = tempTree({
+      'config.yaml': config,
+      'state/cluster.yaml': [namespace('gitops'), denyAll('gitops'), deployment, rs, owned('sync-5d8-a'), owned('sync-5d8-b'), pod('gitops', 'other', 'other')].map((o) => stringify(o)).join('---\n'),
+    });
+    const result = netguard(['audit', '--config', `${dir}/config.yaml`, '--state', `${dir}/state`, '-o', 'json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { violations: { rule: string; kind: string; name: string; pods?: string[]; message: string }[]; notAudited: { rule: string }[] };
+    expect(report.violations).toEqual([
+      expect.objectContaining({ rule: 'provisioned-identity', kind: 'Deployment', name: 'sync', pods: ['sync-5d8-a', 'sync-5d8-b'] }),
+    ]);
+    expect(report.violations[0]!.message).toContain('runs as the provisioned ServiceAccount "gitops/deployer"');
+    expect(report.notAudited.map((n) => n.rule)).not.toContain('provisioned-identity');
+  });
+
   it('exits 2 when the API server cannot be reached, saying so on stderr', () => {
     const dir = tempTree({
       'config.yaml': CONFIG,

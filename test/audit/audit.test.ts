@@ -100,7 +100,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
       'namespace-default-deny Namespace - legacy',
       'pod-service-account Pod legacy old',
     ]);
-    expect(stdout).toMatch(/Not audited: netpol-provisioning, provisioned-identity, namespace-mode-label — they judge who makes a request/);
+    expect(stdout).toMatch(/Not audited: netpol-provisioning, namespace-mode-label — they judge who makes a request/);
     expect(stdout).toMatch(/Skipped: 1 namespace exempt \(kube-system\); 1 namespace with mode disabled \(legacy\)/);
   });
 
@@ -116,7 +116,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     expect(report.violations.find((v) => v.kind === 'Namespace')?.message).toMatch(
       /^namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress \(any new Pod in namespace "shop"\)\. No other policy API covers it either \(looked at [^)]*\)\. Create one/,
     );
-    expect(report.notAudited.map((n) => n.rule)).toEqual(['netpol-provisioning', 'provisioned-identity', 'namespace-mode-label']);
+    expect(report.notAudited.map((n) => n.rule)).toEqual(['netpol-provisioning', 'namespace-mode-label']);
     expect(report.skipped).toMatchObject({ exemptNamespaces: ['kube-system'], disabledNamespaces: ['legacy'] });
     expect(report.summary.violations).toBe(5);
   });
@@ -125,7 +125,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     api.seed(VIOLATING);
     const { code, stdout } = await capture(() => runAudit({ config: configFile, kubeconfig, output: 'policyreport' }));
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^# .*\n# Not audited: netpol-provisioning, provisioned-identity, namespace-mode-label/);
+    expect(stdout).toMatch(/^# .*\n# Not audited: netpol-provisioning, namespace-mode-label/);
     const documents = parseAllDocuments(stdout).map((d) => {
       expect(d.errors).toEqual([]);
       return d.toJS() as {
@@ -140,7 +140,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     for (const doc of documents) {
       expect(doc.apiVersion).toBe('wgpolicyk8s.io/v1alpha2');
       expect(doc.summary).toEqual({ pass: 0, fail: doc.results.filter((r) => r.result === 'fail').length, warn: 0, error: 0, skip: 0 });
-      expect(doc.metadata.annotations['netguard.io/not-audited']).toBe('netpol-provisioning,provisioned-identity,namespace-mode-label');
+      expect(doc.metadata.annotations['netguard.io/not-audited']).toBe('netpol-provisioning,namespace-mode-label');
       for (const result of doc.results) {
         expect(result).toMatchObject({ policy: 'netguard', result: 'fail', source: 'netguard', scored: true });
         expect(result.message.length).toBeGreaterThan(20);
@@ -159,7 +159,7 @@ describe('netguard audit (live cluster through the fake API server)', () => {
     const { code, stdout } = await capture(() => runAudit({ config: configFile, kubeconfig, output: 'table' }));
     expect(code).toBe(0);
     expect(stdout).toMatch(/^No violations found\./);
-    expect(stdout).toMatch(/Not audited: netpol-provisioning, provisioned-identity, namespace-mode-label/);
+    expect(stdout).toMatch(/Not audited: netpol-provisioning, namespace-mode-label/);
   });
 
   it('pages through pods with limit/continue', async () => {
