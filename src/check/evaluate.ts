@@ -80,8 +80,8 @@ export interface CheckInput {
   /** --as; undefined skips the rules that judge the requester */
   username?: string;
   groups?: readonly string[];
-  /** epoch ms: exceptions expired by then cover nothing (default: the current time) */
-  now?: number;
+  /** epoch ms: exceptions expired by then cover nothing (handed in: the evaluation stays pure) */
+  now: number;
 }
 
 /** The two rules SPEC names as judging the requester; a rule may also declare it itself. */
@@ -114,7 +114,7 @@ const engine = new Engine();
 
 export function checkObjects(input: CheckInput): CheckResult {
   const { config, defaultNamespace } = input;
-  const now = input.now ?? Date.now();
+  const { now } = input;
   // the manifests come last: where they hold an object the cluster has too, theirs is what will be applied
   const snapshot = storeFromObjects([...(input.state ?? []), ...input.objects], defaultNamespace);
   const { latest: objects, replaced } = latestVersions(input.objects, defaultNamespace);

@@ -133,8 +133,8 @@ describe('planFixes', () => {
     expect(plan.namespaces.map((f) => f.namespace)).toEqual(['a', 'b', 'default']);
     const fixed = [...objects, ...sourced(plan.namespaces.flatMap(objectsOf))];
     expect(planFixes(fixed, cfg, 'default')).toEqual({ namespaces: [], notes: [] });
-    const before = checkObjects({ objects, config: cfg, defaultNamespace: 'default' });
+    const before = checkObjects({ objects, config: cfg, defaultNamespace: 'default', now: Date.now() });
     expect(new Set(before.violations.map((v) => v.rule))).toEqual(new Set(['namespace-default-deny', 'pod-service-account']));
-    expect(checkObjects({ objects: fixed, config: cfg, defaultNamespace: 'default' }).violations).toEqual([]);
+    expect(checkObjects({ objects: fixed, config: cfg, defaultNamespace: 'default', now: Date.now() }).violations).toEqual([]);
   });
 });
