@@ -1,16 +1,15 @@
-// Audit objects read from a live cluster: each kind LISTed across all namespaces (or in the one
-// namespace audited), 500 per page (limit/continue), so a cluster with 100,000 pods is streamed,
-// never held in memory at once. Policy CRDs (Cilium, Calico, ClusterNetworkPolicy…) are listed only
-// when discovery says the API server serves them.
+// The objects audit, check and writers read from a live cluster: each kind LISTed across all
+// namespaces (or in the one namespace audited), 500 per page (limit/continue), so a cluster with
+// 100,000 pods is streamed, never held in memory at once. Policy CRDs (Cilium, Calico,
+// ClusterNetworkPolicy…) are listed only when discovery says the API server serves them.
 import type { KubeObject } from '../cluster/objects.js';
 import { isRecord } from '../cluster/objects.js';
 import { ApiError } from '../cluster/live/http.js';
 import { clientFor, clusterUnreachable, kubeConfigFor, type KubeConfigChoice } from '../cluster/live/kubeconfig.js';
 import { listPages } from '../cluster/live/paging.js';
-import { COVERAGE_KIND_IDS, coverageKind } from '../cluster/coverage/kinds.js';
-import { discoverPolicyKinds } from '../cluster/live/discovery.js';
-import { policyResource, RESOURCES } from '../cluster/live/resources.js';
-import { errorText } from '../errors.js';
+import { isCrdKind, type PolicyKind } from '../cluster/coverage/kinds.js';
+import { servedPolicyPages } from '../cluster/live/policy-pages.js';
+import { RESOURCES } from '../cluster/live/resources.js';
 import type { ObjectFeed } from './feed.js';
 import { OWNER_KINDS, type AuditKind } from './types.js';
 
@@ -34,8 +33,17 @@ function collection(kind: AuditKind, namespace: string | undefined): { apiVersio
   return { apiVersion: resource.apiVersion, plural: resource.listPath.split('/').pop()!, path };
 }
 
-export function liveFeed(choice: KubeConfigChoice): ObjectFeed {
+export interface LiveFeedOptions {
+  /** the command reading, named in permission hints (`netguard check needs get and list on …`) */
+  command: string;
+  /** the policy kinds policyPages reads where the API server serves them */
+  policyKinds: readonly PolicyKind[];
+}
+
+export function liveFeed(choice: KubeConfigChoice, options: LiveFeedOptions): ObjectFeed {
   const client = clientFor(kubeConfigFor(choice));
+  // the built-in NetworkPolicy comes through pages(); the CRD kinds through discovery
+  const crdKinds = options.policyKinds.filter(isCrdKind);
   const notes: string[] = [];
   return {
     description: `live cluster ${client.server}`,
@@ -55,31 +63,13 @@ export function liveFeed(choice: KubeConfigChoice): ObjectFeed {
         }
         const hint =
           error.statusCode === 401 || error.statusCode === 403
-            ? ` netguard audit needs get and list on ${plural} ${namespace === undefined ? 'in all namespaces' : `in namespace ${namespace}`}.`
+            ? ` netguard ${options.command} needs get and list on ${plural} ${namespace === undefined ? 'in all namespaces' : `in namespace ${namespace}`}.`
             : '';
         throw clusterUnreachable(`cannot list ${kind} objects from ${client.server}: ${error.message}.${hint}`, error);
       }
     },
-    async *policyPages() {
-      const wanted = COVERAGE_KIND_IDS.filter((id) => !(id in RESOURCES));
-      let served: Map<(typeof wanted)[number], string>;
-      try {
-        served = await discoverPolicyKinds(client, wanted, { timeoutMs: PAGE_TIMEOUT_MS });
-      } catch (error) {
-        throw clusterUnreachable(`cannot read API discovery (/apis) from ${client.server}: ${errorText(error)}`, error);
-      }
-      for (const [id, version] of served) {
-        const resource = policyResource(id, version);
-        const kind = coverageKind(id).kind;
-        try {
-          for await (const page of listPages(client, resource.listPath, { timeoutMs: PAGE_TIMEOUT_MS })) {
-            yield page.items.filter(isRecord).map((item) => ({ ...item, apiVersion: resource.apiVersion, kind }) as KubeObject);
-          }
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          throw clusterUnreachable(`cannot list ${kind} (${resource.apiVersion}) objects from ${client.server}: ${error.message}. netguard audit needs get and list on ${coverageKind(id).resource}.`, error);
-        }
-      }
+    policyPages() {
+      return servedPolicyPages(client, crdKinds, options.command);
     },
   };
 }

@@ -13,6 +13,7 @@ import { AUDIT_OUTPUTS, type AuditOutput } from '../audit/outputs.js';
 import { progressLine } from '../audit/progress.js';
 import { staticFeed } from '../audit/static-feed.js';
 import { NAMESPACE_NAME } from '../check/request.js';
+import { countedKinds } from '../cluster/coverage/counted.js';
 import { loadConfigFile } from '../config/load.js';
 import { errorText, NetguardError, usageError } from '../errors.js';
 
@@ -49,7 +50,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
     const feed: ObjectFeed =
       options.state !== undefined
         ? staticFeed(options.state, (note) => process.stderr.write(`note: ${note}\n`))
-        : (await import('../audit/live-feed.js')).liveFeed({ kubeconfig: options.kubeconfig, context: options.context });
+        : (await import('../audit/live-feed.js')).liveFeed({ kubeconfig: options.kubeconfig, context: options.context }, { command: 'audit', policyKinds: countedKinds(config).kinds });
     const result = await runAuditOn(feed, config, progress, { namespace: options.namespace });
     progress.stop();
     process.stdout.write(render(result));

@@ -2,6 +2,8 @@
 // Exit 0: nothing enforce would deny; 1: violations; 2: bad input (thrown as NetguardError).
 import { readManifests } from '../cluster/manifests.js';
 import { loadConfigFile } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { countedKinds } from '../cluster/coverage/counted.js';
 import { noObjects, usageError } from '../errors.js';
 import { checkObjects, withFieldLines } from '../check/evaluate.js';
 import { FieldLocator } from '../cluster/field-lines.js';
@@ -29,13 +31,15 @@ export interface CheckOptions {
 /** The kinds of cluster state the rules read: namespaces, policies, roles and their bindings. */
 const STATE_KINDS = ['Namespace', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const;
 
-async function clusterState(opts: CheckOptions, note: (text: string) => void): Promise<{ object: KubeObject }[]> {
+async function clusterState(opts: CheckOptions, config: Config, note: (text: string) => void): Promise<{ object: KubeObject }[]> {
   if (opts.state !== undefined) return readManifests([opts.state], { onNote: note });
   if (opts.kubeconfig === undefined) return [];
   const { liveFeed } = await import('../audit/live-feed.js');
-  const feed = liveFeed({ kubeconfig: opts.kubeconfig });
+  // every policy kind the config counts for default-deny coverage, where the API server serves it
+  const feed = liveFeed({ kubeconfig: opts.kubeconfig }, { command: 'check', policyKinds: countedKinds(config).kinds });
   const objects: { object: KubeObject }[] = [];
   for (const kind of STATE_KINDS) for await (const page of feed.pages(kind)) for (const object of page) objects.push({ object });
+  for await (const page of feed.policyPages()) for (const object of page) objects.push({ object });
   return objects;
 }
 
@@ -63,7 +67,7 @@ export async function runCheck(
   const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: note, onProgress: progress.update });
   progress.stop();
   if (objects.length === 0) throw noObjects(opts.paths);
-  const state = await clusterState(opts, note);
+  const state = await clusterState(opts, config, note);
   const locator = new FieldLocator();
   const judged = checkObjects({
     objects,

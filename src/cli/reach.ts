@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../cluster/objects.js';
 import { readManifests } from '../cluster/manifests.js';
 import { compileConfig, loadConfigFile } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { guardedKinds } from '../cluster/coverage/counted.js';
+import { isCrdKind } from '../cluster/coverage/kinds.js';
 import { NAMESPACE_NAME } from '../check/request.js';
 import { manifestUnreadable, noObjects, usageError } from '../errors.js';
 import { Reachability } from '../reach/engine.js';
@@ -44,7 +47,7 @@ const LIVE_KINDS = [
   { kind: 'CronJob', apiVersion: 'batch/v1', path: '/apis/batch/v1/cronjobs' },
 ];
 
-async function readObjects(opts: ReachOptions, warn: (text: string) => void): Promise<KubeObject[]> {
+async function readObjects(opts: ReachOptions, config: Config, warn: (text: string) => void): Promise<KubeObject[]> {
   const files = [...opts.paths, ...(opts.state !== undefined ? [opts.state] : [])];
   const objects = readManifests(files, { onNote: (note) => warn(`note: ${note}\n`) }).map((s) => s.object);
   if (opts.kubeconfig === undefined) {
@@ -55,7 +58,12 @@ async function readObjects(opts: ReachOptions, warn: (text: string) => void): Pr
   // client-node is loaded only when a live cluster is asked for
   const { clientFor, loadKubeConfig } = await import('../cluster/live/kubeconfig.js');
   const { listAll } = await import('../cluster/live/list-all.js');
-  return [...(await listAll(clientFor(loadKubeConfig(opts.kubeconfig)), LIVE_KINDS, 'reach')), ...objects];
+  const { servedPolicyPages } = await import('../cluster/live/policy-pages.js');
+  const client = clientFor(loadKubeConfig(opts.kubeconfig));
+  const live = await listAll(client, LIVE_KINDS, 'reach');
+  // the policies of the other APIs the config guards, where served: reach names them as not modelled
+  for await (const page of servedPolicyPages(client, guardedKinds(config).filter(isCrdKind), 'reach')) live.push(...page);
+  return [...live, ...objects];
 }
 
 function readExpectations(file: string): Expectation[] {
@@ -81,10 +89,10 @@ export async function runReach(opts: ReachOptions, write: (text: string) => void
   });
   const from = opts.from ?? '*';
   const to = opts.to ?? '*';
-  const policyResources = (opts.config !== undefined ? loadConfigFile(opts.config) : compileConfig({}, 'defaults')).policyResourceList;
+  const config = opts.config !== undefined ? loadConfigFile(opts.config) : compileConfig({}, 'defaults');
   const expectations = opts.expect !== undefined ? readExpectations(opts.expect) : [];
 
-  const state = reachState(await readObjects(opts, warn), namespace, policyResources);
+  const state = reachState(await readObjects(opts, config, warn), namespace, config.policyResourceList);
   const patterns = [from, to, ...expectations.flatMap((e) => [e.from, e.to])];
   const engine = new Reachability([...state.endpoints, ...externalEndpoints(patterns, state.endpoints)], state.policies);
   if (state.notModelled.length > 0) {

@@ -57,7 +57,7 @@ export async function runWriters(options: WritersOptions): Promise<number> {
     if (options.output !== 'table' && options.output !== 'json') throw usageError(`--output must be table or json, not "${String(options.output)}"`);
     const config = loadConfigFile(options.config);
     const feed: ObjectFeed =
-      options.state !== undefined ? staticFeed(options.state) : (await import('../audit/live-feed.js')).liveFeed({ kubeconfig: options.kubeconfig, context: options.context });
+      options.state !== undefined ? staticFeed(options.state) : (await import('../audit/live-feed.js')).liveFeed({ kubeconfig: options.kubeconfig, context: options.context }, { command: 'writers', policyKinds: [] });
     const store = await storeFrom(feed);
     const writers = findWriters({ snapshot: store, bindings: store.allBindings(), config, ...(options.namespace ? { namespace: options.namespace } : {}) });
     const render = options.output === 'json' ? renderWritersJson : renderWritersTable;

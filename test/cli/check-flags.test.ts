@@ -88,4 +88,42 @@ describe('check with the cluster state the manifests build on', () => {
       expect(r.code).toBe(0);
     });
   });
+
+  describe('--kubeconfig FILE with a default-deny of another policy API', () => {
+    let api: FakeApiServer;
+    const ccnp = {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumClusterwideNetworkPolicy',
+      metadata: { name: 'deny-all' },
+      spec: { endpointSelector: {}, ingress: [{}], egress: [{}] },
+    };
+    beforeAll(async () => {
+      api = await startFakeApi();
+      api.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'covered', labels: { 'netguard.io/mode': 'enforce' } } }, ccnp]);
+    });
+    afterAll(async () => api.stop());
+
+    const checkPod = () => {
+      const kubeconfig = writeKubeconfig(api.url);
+      const cwd = tempTree({ 'config.yaml': CONFIG, 'app/web.yaml': pod('web', { namespace: 'covered', serviceAccount: 'web' }) });
+      return netguardAsync(['check', '--config', 'config.yaml', '--kubeconfig', kubeconfig, 'app'], { cwd });
+    };
+
+    it('counts a CiliumClusterwideNetworkPolicy the API server serves, and not one it does not', async () => {
+      api.serve('CiliumClusterwideNetworkPolicy');
+      const served = await checkPod();
+      expect(served.stderr).toBe('');
+      expect(served.stdout).not.toContain('namespace-default-deny');
+      expect(served.stdout).toMatch(/^1 object checked, 0 violations/m);
+      expect(served.code).toBe(0);
+      expect(api.requests.some((r) => r.kind === 'list' && r.path === '/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies')).toBe(true);
+
+      // CRD gone: nothing to list, nothing fails, and the namespace has no default-deny
+      api.serve('CiliumClusterwideNetworkPolicy', false);
+      const gone = await checkPod();
+      expect(gone.stderr).toBe('');
+      expect(gone.stdout).toMatch(/Pod covered\/web: namespace-default-deny: /);
+      expect(gone.code).toBe(1);
+    });
+  });
 });

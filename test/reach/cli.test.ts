@@ -226,4 +226,23 @@ describe('netguard reach --kubeconfig', () => {
     expect(podLists.length).toBeGreaterThanOrEqual(3);
     expect(podLists.every((r) => r.query.get('limit') === '500')).toBe(true);
   });
+
+  it('names the policies of a served policy CRD as not modelled; a CRD not served is not read', async () => {
+    api.seed([{ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'deny-all' }, spec: { endpointSelector: {}, ingress: [{}] } }]);
+    const ask = () => reach({ paths: [], kubeconfig, from: 'y/deployment/web', to: 'x/a', port: ['80'] });
+    api.serve('CiliumClusterwideNetworkPolicy');
+    const served = await ask();
+    expect(served.code).toBe(0);
+    expect(served.stderr).toBe('note: not modelled (policies of other network-policy APIs; their effect is not in this answer): cilium.io/CiliumClusterwideNetworkPolicy deny-all\n');
+
+    const lists = () => api.requests.filter((r) => r.kind === 'list' && r.path === '/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies').length;
+    expect(lists()).toBe(1);
+
+    api.serve('CiliumClusterwideNetworkPolicy', false);
+    const gone = await ask();
+    expect(gone.code).toBe(0);
+    expect(gone.stderr).toBe('');
+    expect(gone.stdout).toBe(served.stdout);
+    expect(lists()).toBe(1);
+  });
 });

@@ -12,13 +12,18 @@ export interface CountedKinds {
   lookedAt: string;
 }
 
+/** The known policy kinds whose resource is a guarded policy resource, read for coverage or not. */
+export function guardedKinds(config: Config): PolicyKind[] {
+  const guarded = new Set(config.policyResourceList.map((r) => `${r.group}/${r.resource}`));
+  return POLICY_KINDS.filter((k) => guarded.has(`${k.group}/${k.resource}`));
+}
+
 const cache = new WeakMap<Config, CountedKinds>();
 
 export function countedKinds(config: Config): CountedKinds {
   let counted = cache.get(config);
   if (counted) return counted;
-  const guarded = new Set(config.policyResourceList.map((r) => `${r.group}/${r.resource}`));
-  const kinds = POLICY_KINDS.filter((k) => k.coverage && guarded.has(`${k.group}/${k.resource}`));
+  const kinds = guardedKinds(config).filter((k) => k.coverage);
   const byGroup = new Map<string, string[]>();
   for (const kind of kinds) byGroup.set(kind.group, [...(byGroup.get(kind.group) ?? []), kind.kind]);
   counted = {

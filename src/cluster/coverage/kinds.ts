@@ -164,6 +164,11 @@ export function policyKindOfResource(group: string, resource: string): PolicyKin
   return BY_RESOURCE.get(`${group}/${resource}`);
 }
 
+/** Served through a CRD, found through discovery: every kind but the built-in NetworkPolicy. */
+export function isCrdKind(kind: PolicyKind): boolean {
+  return kind.api !== 'Kubernetes';
+}
+
 export function coverageKind(id: CoverageKindId): PolicyKind {
   return BY_ID.get(id)!;
 }
