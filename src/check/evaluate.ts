@@ -3,6 +3,7 @@
 import type { UserInfo } from '../admission/types.js';
 import type { SourcedObject } from '../cluster/manifests.js';
 import { storeFromObjects } from '../cluster/static.js';
+import { storedKindOf } from '../cluster/store.js';
 import { labelsOf, type KubeObject } from '../cluster/objects.js';
 import { latestVersions } from './latest.js';
 import { namespaceMode } from '../config/modes.js';
@@ -108,6 +109,18 @@ const JUDGED_KINDS: ReadonlySet<string> = new Set([
 
 export function isJudgedKind(apiVersion: string | undefined, kind: string | undefined): boolean {
   return JUDGED_KINDS.has(`${groupVersionOf(apiVersion).group}/${kind ?? ''}`);
+}
+
+/**
+ * What check keeps of an object as it is read: the whole object when a rule may judge it or the
+ * snapshot holds its kind, else only what names it — enough to count it and to tell when a later
+ * document replaces it. A cluster dump's ConfigMaps and Services are then never held whole.
+ */
+export function keptForCheck(sourced: SourcedObject): SourcedObject {
+  const { object } = sourced;
+  if (isJudgedKind(object.apiVersion, object.kind) || storedKindOf(object) !== undefined) return sourced;
+  const { name, namespace } = object.metadata ?? {};
+  return { ...sourced, object: { apiVersion: object.apiVersion, kind: object.kind, metadata: { name, namespace } } };
 }
 
 const engine = new Engine();

@@ -13,14 +13,11 @@ export function identityOf(object: SourcedObject['object'], defaultNamespace: st
 
 /** The objects in reading order, each superseded one (a later document for the same object) left out. */
 export function latestVersions<T extends SourcedObject>(objects: readonly T[], defaultNamespace: string): { latest: T[]; replaced: number } {
+  const ids = objects.map(({ object }) => identityOf(object, defaultNamespace));
   const lastIndex = new Map<string, number>();
-  objects.forEach(({ object }, index) => {
-    const id = identityOf(object, defaultNamespace);
+  ids.forEach((id, index) => {
     if (id !== undefined) lastIndex.set(id, index);
   });
-  const latest = objects.filter(({ object }, index) => {
-    const id = identityOf(object, defaultNamespace);
-    return id === undefined || lastIndex.get(id) === index;
-  });
+  const latest = objects.filter((_, index) => ids[index] === undefined || lastIndex.get(ids[index]!) === index);
   return { latest, replaced: objects.length - latest.length };
 }

@@ -1,11 +1,11 @@
 // `netguard check`: judge manifests offline, as GitOps CI would before they reach the cluster.
 // Exit 0: nothing enforce would deny; 1: violations; 2: bad input (thrown as NetguardError).
-import { readManifests } from '../cluster/manifests.js';
+import { manifestObjects, readManifests } from '../cluster/manifests.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { countedKinds } from '../cluster/coverage/counted.js';
 import { noObjects, usageError } from '../errors.js';
-import { checkObjects, withFieldLines } from '../check/evaluate.js';
+import { checkObjects, keptForCheck, withFieldLines } from '../check/evaluate.js';
 import { FieldLocator } from '../cluster/field-lines.js';
 import { expiredNotes, renderJson, renderText } from '../check/report.js';
 import { NAMESPACE_NAME } from '../check/request.js';
@@ -64,7 +64,7 @@ export async function runCheck(
   // `-` reads stdin, as `kubectl apply -f -` does (`kustomize build | netguard check … -`)
   const note = (text: string) => stderr(`note: ${text}\n`);
   const progress = readProgress();
-  const objects = readManifests(opts.paths, { exclude: opts.exclude ?? [], onNote: note, onProgress: progress.update });
+  const objects = Array.from(manifestObjects(opts.paths, { exclude: opts.exclude ?? [], onNote: note, onProgress: progress.update }), keptForCheck);
   progress.stop();
   if (objects.length === 0) throw noObjects(opts.paths);
   const state = await clusterState(opts, config, note);

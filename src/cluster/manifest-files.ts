@@ -19,14 +19,14 @@ export function* manifestFiles(paths: readonly string[], exclude: readonly strin
 
   function real(path: string): string {
     try {
-      return realpathSync(path);
+      return realpathSync.native(path);
     } catch (error) {
       throw manifestUnreadable(path, error);
     }
   }
 
-  function firstTime(file: string): boolean {
-    const key = real(file);
+  /** `key`: the file's real path (a file that is no link, in a directory of known real path: that path and its name) */
+  function firstTime(file: string, key = real(file)): boolean {
     const first = readFiles.get(key);
     if (first !== undefined) {
       note(`${file}: skipped, the same file as ${first} (read once)`);
@@ -61,7 +61,8 @@ export function* manifestFiles(paths: readonly string[], exclude: readonly strin
       if (globs.excludes(entry.name, relative(root, child), child)) continue;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
+      const link = entry.isSymbolicLink();
+      if (link) {
         try {
           const target = statSync(child);
           isDirectory = target.isDirectory();
@@ -73,7 +74,7 @@ export function* manifestFiles(paths: readonly string[], exclude: readonly strin
       }
       if (isDirectory) {
         if (!entry.name.startsWith('.')) yield* walk(child, root);
-      } else if (isFile && MANIFEST_FILE.test(entry.name) && firstTime(child)) {
+      } else if (isFile && MANIFEST_FILE.test(entry.name) && firstTime(child, link ? real(child) : join(key, entry.name))) {
         yield child;
       }
     }

@@ -1,7 +1,7 @@
 // Reads Kubernetes manifests the way kubectl does — files or directories of YAML/JSON (see
 // manifest-files.ts), multi-document YAML, `kind: List`, comments and empty documents — one file at
-// a time: `manifestObjects` yields each file's objects before the next file is read, so no caller
-// holds more text than one file. `-` reads stdin.
+// a time, each object as soon as its document is parsed: no caller holds more text than one file,
+// nor more of the objects than it keeps. `-` reads stdin.
 //
 // YAML that is not a Kubernetes manifest is skipped with a note, never fatal: files whose documents
 // have no apiVersion/kind (Helm values, Chart.yaml, CI workflows), kustomization files (pipe
@@ -30,7 +30,7 @@ export interface ReadOptions {
   exclude?: readonly string[];
   /** what was skipped and why, one sentence each, naming the file */
   onNote?: (note: string) => void;
-  /** after each file */
+  /** after each object and each file (a big file takes a while) */
   onProgress?: (progress: { files: number; bytes: number; objects: number }) => void;
 }
 
@@ -42,7 +42,11 @@ const KUSTOMIZE_NOTE = 'a kustomization, not manifests: skipped; to check what i
 const isObject = (value: unknown): value is KubeObject =>
   isRecord(value) && typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string';
 
-const isKustomization = (value: KubeObject) => (value.apiVersion ?? '').startsWith('kustomize.config.k8s.io/');
+const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io/';
+const isKustomization = (value: KubeObject) => (value.apiVersion ?? '').startsWith(KUSTOMIZE_GROUP);
+
+/** Go template syntax: a chart's templates are not YAML until Helm renders them. */
+const HELM_SYNTAX = '{{';
 
 function expandLists(value: KubeObject, doc: YamlDocument, file: string, path: (string | number)[], out: SourcedObject[]): void {
   const items = value['items'];
@@ -57,14 +61,24 @@ function expandLists(value: KubeObject, doc: YamlDocument, file: string, path: (
 }
 
 /**
- * One file's objects. Returns a note instead when the file is not Kubernetes manifests; throws on
- * YAML errors and on a document without apiVersion/kind among Kubernetes objects (a typo, not
- * another kind of file).
+ * One file's objects, each yielded as its document is parsed, so a caller that keeps little of each
+ * object holds little. `note` hears why a file is skipped when it is not Kubernetes manifests.
+ * Throws on YAML errors and on a document without apiVersion/kind among Kubernetes objects (a typo,
+ * not another kind of file).
+ *
+ * A file that may turn out not to be manifests only at its end — Helm template syntax, which may be
+ * YAML up to the line it breaks, or a kustomization among other documents — is read whole before
+ * any of its objects is yielded: skipped, it yields none.
  */
-export function fileObjects(text: string, file: string): { objects: SourcedObject[]; note?: string } {
-  if (KUSTOMIZATION_FILE.test(basename(file))) return { objects: [], note: `${file}: ${KUSTOMIZE_NOTE}` };
+export function* fileObjects(text: string, file: string, note: (note: string) => void = () => undefined): Generator<SourcedObject> {
+  if (KUSTOMIZATION_FILE.test(basename(file))) {
+    note(`${file}: ${KUSTOMIZE_NOTE}`);
+    return;
+  }
   const body = withoutBom(text);
-  const objects: SourcedObject[] = [];
+  const helm = body.includes(HELM_SYNTAX);
+  const held: SourcedObject[] | undefined = helm || body.includes(KUSTOMIZE_GROUP) ? [] : undefined;
+  let objects = 0;
   let stranger: YamlDocument | undefined;
   try {
     for (const doc of yamlDocuments(body)) {
@@ -73,27 +87,33 @@ export function fileObjects(text: string, file: string): { objects: SourcedObjec
         stranger ??= doc;
         continue;
       }
-      if (isKustomization(doc.value)) return { objects: [], note: `${file}: ${KUSTOMIZE_NOTE}` };
-      expandLists(doc.value, doc, file, [], objects);
+      if (isKustomization(doc.value)) {
+        note(`${file}: ${KUSTOMIZE_NOTE}`);
+        return;
+      }
+      const found: SourcedObject[] = [];
+      expandLists(doc.value, doc, file, [], found);
+      objects += found.length;
+      // after a stranger, any object makes the file an error (thrown once the whole file has parsed)
+      if (held) held.push(...found);
+      else if (!stranger) yield* found;
     }
   } catch (error) {
-    // `{{ … }}` is Go template syntax: a chart's templates are not YAML until Helm renders them
     if (!(error instanceof YamlSyntaxError)) throw error;
-    if (body.includes('{{')) {
-      return { objects: [], note: `${file}: a Helm template, not manifests: skipped; to check what it renders, run \`helm template … | netguard check … -\`` };
-    }
-    throw manifestInvalid(`${file}:${error.line}`, error.reason);
+    if (!helm) throw manifestInvalid(`${file}:${error.line}`, error.reason);
+    note(`${file}: a Helm template, not manifests: skipped; to check what it renders, run \`helm template … | netguard check … -\``);
+    return;
   }
-  if (stranger && objects.length > 0) {
+  if (stranger && objects > 0) {
     throw manifestInvalid(`${file}:${stranger.line}`, 'document is not a Kubernetes object (no apiVersion or kind) though others in the file are');
   }
-  if (stranger) return { objects, note: `${file}: not a Kubernetes manifest (no apiVersion/kind): skipped` };
-  return { objects };
+  if (stranger) note(`${file}: not a Kubernetes manifest (no apiVersion/kind): skipped`);
+  else if (held) yield* held;
 }
 
 /** Parses one text (stdin, a test's string) as `file`; skipped content yields nothing. */
 export function parseManifestText(text: string, file: string): SourcedObject[] {
-  return fileObjects(text, file).objects;
+  return [...fileObjects(text, file)];
 }
 
 function readText(file: string): string {
@@ -112,20 +132,23 @@ export function sourceText(file: string): string {
   return withoutBom(file === STDIN ? stdinText : readText(file));
 }
 
-/** Objects of every file the paths stand for, one file at a time. */
+/** Objects of every file the paths stand for, one file at a time, each as soon as it is parsed. */
 export function* manifestObjects(paths: readonly string[], options: ReadOptions = {}): Generator<SourcedObject> {
   const note = options.onNote ?? (() => undefined);
   const progress = { files: 0, bytes: 0, objects: 0 };
   for (const file of manifestFiles(paths, options.exclude ?? [], note)) {
     const text = readText(file);
     if (file === '-') stdinText = text;
-    const read = fileObjects(text, file === '-' ? STDIN : file);
-    if (read.note) note(read.note);
+    const before = progress.bytes;
+    for (const sourced of fileObjects(text, file === '-' ? STDIN : file, note)) {
+      progress.objects++;
+      progress.bytes = before + sourced.origin.start;
+      options.onProgress?.(progress);
+      yield sourced;
+    }
     progress.files++;
-    progress.bytes += text.length;
-    progress.objects += read.objects.length;
+    progress.bytes = before + text.length;
     options.onProgress?.(progress);
-    yield* read.objects;
   }
 }
 

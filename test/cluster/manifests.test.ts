@@ -6,6 +6,13 @@ import { tempTree } from '../cli/run.js';
 
 const pod = (name: string, extra = '') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n${extra}`;
 
+/** Names of the objects one text yields, and the notes it gives. */
+function read(text: string, file: string): { objects: unknown[]; notes: string[] } {
+  const notes: string[] = [];
+  const objects = [...fileObjects(text, file, (note) => notes.push(note))].map((o) => o.object.metadata?.name);
+  return { objects, notes };
+}
+
 function errorOf(run: () => unknown): string {
   try {
     run();
@@ -26,6 +33,16 @@ describe('parsing one file', () => {
     ]);
     expect(objects[2]!.origin.path).toEqual(['items', 0]);
     expect(text.slice(objects[1]!.origin.start)).toMatch(/^apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n/);
+  });
+
+  it('keeps lines right across document end markers (`...`), directives and `--- ` with content', () => {
+    const text = `${pod('a')}...\n${pod('b')}...\n%YAML 1.2\n---\n${pod('c')}--- {apiVersion: v1, kind: Pod, metadata: {name: d}}\n`;
+    expect(parseManifestText(text, 'f.yaml').map((o) => [o.object.metadata?.name, o.line])).toEqual([
+      ['a', 1],
+      ['b', 6],
+      ['c', 13],
+      ['d', 17],
+    ]);
   });
 
   it('reads a `---` inside a block scalar only where YAML allows it (indented)', () => {
@@ -68,14 +85,28 @@ describe('parsing one file', () => {
   });
 
   it('skips files that are not Kubernetes manifests, with a note naming them', () => {
-    expect(fileObjects('apiVersion: v2\nname: chart\nversion: 1.0.0\n', 'Chart.yaml')).toEqual({
+    expect(read('apiVersion: v2\nname: chart\nversion: 1.0.0\n', 'Chart.yaml')).toEqual({
       objects: [],
-      note: 'Chart.yaml: not a Kubernetes manifest (no apiVersion/kind): skipped',
+      notes: ['Chart.yaml: not a Kubernetes manifest (no apiVersion/kind): skipped'],
     });
-    expect(fileObjects('replicas: 3\n', 'values.yaml').note).toMatch(/values\.yaml: not a Kubernetes manifest/);
-    expect(fileObjects('resources: [a.yaml]\n', 'base/kustomization.yaml').note).toMatch(/kustomize build/);
-    expect(fileObjects('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n', 'k.yaml').note).toMatch(/kustomize build/);
-    expect(fileObjects(`${pod('{{ .Values.name }}')}`, 'templates/pod.yaml').note).toMatch(/Helm template.*helm template/);
+    expect(read('replicas: 3\n', 'values.yaml').notes).toEqual([expect.stringMatching(/values\.yaml: not a Kubernetes manifest/)]);
+    expect(read('resources: [a.yaml]\n', 'base/kustomization.yaml').notes).toEqual([expect.stringMatching(/kustomize build/)]);
+    expect(read('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n', 'k.yaml').notes).toEqual([expect.stringMatching(/kustomize build/)]);
+    expect(read(`${pod('{{ .Values.name }}')}`, 'templates/pod.yaml').notes).toEqual([expect.stringMatching(/Helm template.*helm template/)]);
+  });
+
+  it('skips a Helm template whole, though its first documents are YAML', () => {
+    const text = `${pod('fixed')}---\n{{- if .Values.extra }}\n${pod('extra')}{{- end }}\n`;
+    expect(read(text, 'templates/pods.yaml')).toEqual({ objects: [], notes: [expect.stringMatching(/^templates\/pods\.yaml: a Helm template/)] });
+  });
+
+  it('reads a file whose block scalars hold Go templates (alert rules), and skips a kustomization among documents', () => {
+    const rules = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  rules.yaml: |\n    summary: "{{ $labels.instance }} is down"\n`;
+    expect(read(`${pod('a')}---\n${rules}`, 'alerts.yaml').objects).toEqual(['a', 'alerts']);
+    expect(read(`${pod('a')}---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n`, 'k.yaml')).toEqual({
+      objects: [],
+      notes: [expect.stringMatching(/^k\.yaml: a kustomization/)],
+    });
   });
 
   it('refuses a document without apiVersion/kind among Kubernetes objects (a typo, not another file kind)', () => {
@@ -103,6 +134,19 @@ describe('reading paths', () => {
       `${join(dir, 'apps/nested/root')}: symbolic link back to ${dir}, which is being read (a loop); not followed again`,
       `${join(dir, 'dangling.yaml')}: skipped, a symbolic link to nothing`,
       `${join(dir, 'more')}: skipped, the same directory as ${join(dir, 'apps')} (read once)`,
+    ]);
+  });
+
+  it('reads a file once, however it is reached: a file link, a linked directory, or a path given again', () => {
+    const dir = tempTree({ 'apps/a.yaml': pod('a'), 'other/b.yaml': pod('b') });
+    symlinkSync('../apps/a.yaml', join(dir, 'other/link-to-a.yaml'));
+    symlinkSync('apps', join(dir, 'linked-apps'));
+    const notes: string[] = [];
+    const names = readManifests([join(dir, 'other'), join(dir, 'linked-apps'), join(dir, 'apps/a.yaml')], { onNote: (n) => notes.push(n) });
+    expect(names.map((o) => o.object.metadata?.name)).toEqual(['b', 'a']);
+    expect(notes).toEqual([
+      `${join(dir, 'linked-apps/a.yaml')}: skipped, the same file as ${join(dir, 'other/link-to-a.yaml')} (read once)`,
+      `${join(dir, 'apps/a.yaml')}: skipped, the same file as ${join(dir, 'other/link-to-a.yaml')} (read once)`,
     ]);
   });
 
