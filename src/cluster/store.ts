@@ -7,6 +7,7 @@ import type { CoveringPolicy } from './coverage/index.js';
 import { isTerminating, subjectsOf } from './facts.js';
 import { roleViewOf } from '../rbac/roles.js';
 import { asString, isRecord, labelsOf, metaOf, type KubeObject } from './objects.js';
+import { storeKey } from '../util/text.js';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 import type { BindingState, ClusterSnapshot, NamespaceState, PodListing, PodState, RoleKind, RoleState } from './snapshot.js';
 
@@ -49,7 +50,7 @@ export function isNamespacedKind(kind: StoredKind): boolean {
 }
 
 const roleKey = (kind: RoleKind, namespace: string | undefined, name: string) =>
-  kind === 'ClusterRole' ? `ClusterRole/${name}` : `Role/${namespace ?? ''}/${name}`;
+  kind === 'ClusterRole' ? storeKey('ClusterRole', name) : storeKey('Role', namespace ?? '', name);
 
 export function effectiveServiceAccount(podSpec: unknown): string {
   if (!isRecord(podSpec)) return 'default';
@@ -201,7 +202,7 @@ export class ClusterStore implements ClusterSnapshot {
   }
 
   private applyBinding(object: KubeObject, kind: BindingState['kind'], namespace: string | undefined, name: string, present: boolean): void {
-    const key = `${kind}/${namespace ?? ''}/${name}`;
+    const key = storeKey(kind, namespace ?? '', name);
     const previous = this.bindings.get(key);
     if (previous) {
       const previousRole = roleKey(previous.roleRef.kind, previous.namespace, previous.roleRef.name);

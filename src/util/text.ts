@@ -21,3 +21,12 @@ export function listAtMost(items: readonly string[], max = 10, separator = ', ')
   const named = items.slice(0, max).join(separator);
   return items.length > max ? `${named} and ${items.length - max} more` : named;
 }
+
+/**
+ * A key kept for long (a store's map keys): its parts joined into one flat string. A template
+ * literal leaves V8 a chain of its pieces instead, about three times the memory — at 100,000
+ * stored objects, tens of megabytes.
+ */
+export function storeKey(...parts: readonly string[]): string {
+  return parts.join('/');
+}

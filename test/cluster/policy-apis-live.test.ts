@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describePolicy } from '../../src/cluster/coverage/kinds.js';
 import { startServe, type RunningServer } from '../../src/cli/serve.js';
 import { createLiveSource, type LiveClusterSource } from '../../src/cluster/live/source.js';
 import { STORED_KINDS } from '../../src/cluster/store.js';
@@ -48,7 +49,7 @@ describe('a policy CRD the API server serves, then stops serving', () => {
 
     api.serve('CiliumNetworkPolicy');
     api.add(ciliumDenyAll('team-a'));
-    await vi.waitFor(() => expect(source!.snapshot.coverage('team-a', 'Ingress').map((p) => p.description)).toEqual(['CiliumNetworkPolicy "team-a/cilium-deny-all"']), WAIT);
+    await vi.waitFor(() => expect(source!.snapshot.coverage('team-a', 'Ingress').map((p) => describePolicy(p.kind, p.namespace, p.name))).toEqual(['CiliumNetworkPolicy "team-a/cilium-deny-all"']), WAIT);
     expect(source.ready()).toBe(true);
 
     api.serve('CiliumNetworkPolicy', false);

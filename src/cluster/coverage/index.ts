@@ -2,7 +2,8 @@
 // object's coverage once on upsert with `policyEntry`; rules, audit and the live read-through ask the
 // snapshot, never the objects.
 import { metaOf } from '../objects.js';
-import { describePolicy, policyIdentity, readCoverage, type CoverageKindId, type PolicyKind } from './kinds.js';
+import { storeKey } from '../../util/text.js';
+import { readCoverage, type CoverageKindId, type PolicyKind } from './kinds.js';
 import type { Coverage } from './types.js';
 
 /** A policy that puts a namespace's pods under deny-by-default for a direction. */
@@ -14,10 +15,8 @@ export interface CoveringPolicy {
   /** undefined for cluster-scoped policies */
   namespace: string | undefined;
   name: string;
-  /** shared by the views of one object under two API groups (Calico) */
+  /** shared by the views of one object under two API groups (Calico); else the key */
   identity: string;
-  /** `CiliumNetworkPolicy "team-a/deny-all"` */
-  description: string;
 }
 
 export interface PolicyEntry {
@@ -28,21 +27,14 @@ export interface PolicyEntry {
 }
 
 export function policyKey(kindId: CoverageKindId, namespace: string | undefined, name: string): string {
-  return `${kindId}/${namespace ?? ''}/${name}`;
+  return storeKey(kindId, namespace ?? '', name);
 }
 
 export function coveringPolicy(kind: PolicyKind, namespace: string | undefined, name: string): CoveringPolicy {
   const kindId = kind.coverage!.id;
   const ns = kind.clusterScoped ? undefined : namespace;
-  return {
-    key: policyKey(kindId, ns, name),
-    kindId,
-    kind,
-    namespace: ns,
-    name,
-    identity: policyIdentity(kind, ns, name),
-    description: describePolicy(kind, ns, name),
-  };
+  const key = policyKey(kindId, ns, name);
+  return { key, kindId, kind, namespace: ns, name, identity: kind.identity ? kind.identity(ns, name) : key };
 }
 
 /** The object's coverage entry; undefined for kinds not read for coverage or objects without a name. */

@@ -191,11 +191,6 @@ export function describePolicy(kind: PolicyKind, namespace: string | undefined, 
   return `${kind.label} "${kind.clusterScoped || namespace === undefined ? name : `${namespace}/${name}`}"`;
 }
 
-/** The identity under which a policy is one object, whichever API group shows it. */
-export function policyIdentity(kind: PolicyKind, namespace: string | undefined, name: string): string {
-  return kind.identity ? kind.identity(namespace, name) : `${kind.group}/${kind.kind}/${namespace ?? ''}/${name}`;
-}
-
 /** Reads a policy object's coverage (undefined for kinds never read for coverage). */
 export function readCoverage(object: unknown, kind: PolicyKind, namespace: string): Coverage | undefined {
   return kind.coverage?.read(object, namespace);

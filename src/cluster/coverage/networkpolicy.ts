@@ -8,7 +8,7 @@
 import type { Direction } from '../../config/types.js';
 import { isRecord } from '../objects.js';
 import { isEmptySelector } from '../selectors.js';
-import type { Coverage } from './types.js';
+import { NO_NAMESPACE_COVERAGE, type Coverage } from './types.js';
 
 const none = (rules: unknown): boolean => rules === undefined || rules === null || (Array.isArray(rules) && rules.length === 0);
 
@@ -26,5 +26,7 @@ export function networkPolicyDenies(policy: unknown): Direction[] {
 }
 
 export function networkPolicyCoverage(policy: unknown): Coverage {
-  return { scope: 'namespace', directions: networkPolicyDenies(policy) };
+  const directions = networkPolicyDenies(policy);
+  // most policies allow rather than deny: those share one empty coverage in the store
+  return directions.length > 0 ? { scope: 'namespace', directions } : NO_NAMESPACE_COVERAGE;
 }

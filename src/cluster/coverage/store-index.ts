@@ -54,9 +54,11 @@ export class CoverageIndex {
     const entry = policyEntry(object, kind, namespace);
     if (!entry) return;
     this.delete(kindId, namespace, entry.policy.name);
+    // one literal shape for all (a spread gives each stored policy a hidden class of its own)
     const stored: Stored = {
-      ...entry,
-      ...(kind.clusterScoped ? { source: coverageSource(object) } : {}),
+      policy: entry.policy,
+      coverage: entry.coverage,
+      source: kind.clusterScoped ? coverageSource(object) : undefined,
       namespace: kind.clusterScoped ? undefined : namespace,
       covered: new Set(),
     };

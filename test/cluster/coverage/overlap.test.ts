@@ -2,6 +2,7 @@
 // the policies covering alongside it) against the plain per-namespace coverage it summarises, and
 // the removal of a cluster-scoped policy judged from it against the same removal judged by walking
 // every namespace (a request whose oldObject differs from the stored one is judged that way).
+import { describePolicy } from '../../../src/cluster/coverage/kinds.js';
 import { describe, expect, it } from 'vitest';
 import { ClusterStore } from '../../../src/cluster/store.js';
 import type { KubeObject } from '../../../src/cluster/objects.js';
@@ -110,7 +111,7 @@ describe('coverage overlap kept by the store', () => {
     store.upsert(denyNp(0, DIRECTIONS));
     store.upsert(ccnpFor('wide', [ns(0)]));
     const key = 'cilium.io/CiliumClusterwideNetworkPolicy//wide';
-    expect([...store.coverageOverlap(key).alongside].map((p) => p.description)).toEqual(['NetworkPolicy "ns-0/deny"']);
+    expect([...store.coverageOverlap(key).alongside].map((p) => describePolicy(p.kind, p.namespace, p.name))).toEqual(['NetworkPolicy "ns-0/deny"']);
     store.remove(denyNp(0, DIRECTIONS));
     expect([...store.coverageOverlap(key).alongside]).toEqual([]);
     expect([...(store.coverageOverlap(key).alone.get(ns(0)) ?? [])]).toEqual(['Ingress', 'Egress']);
