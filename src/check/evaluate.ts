@@ -12,8 +12,8 @@ import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exception
 import { Engine } from '../rules/engine.js';
 import { NETWORKING, POD_SPEC_PATHS, RBAC } from '../rules/kinds.js';
 import { RULES } from '../rules/registry.js';
-import { POLICY_KINDS } from '../cluster/coverage/kinds.js';
-import { createRequest, groupVersionOf, impersonatedUser, isClusterScoped, namespaceFor } from './request.js';
+import { groupOf, POLICY_KINDS } from '../cluster/coverage/kinds.js';
+import { createRequest, impersonatedUser, isClusterScoped, namespaceFor } from './request.js';
 
 export interface Finding {
   file: string;
@@ -94,21 +94,25 @@ export function requesterRules(): RuleId[] {
   return RULES.filter((rule) => rule.judgesRequester || REQUESTER_RULES.has(rule.id)).map((rule) => rule.id);
 }
 
-/** Kinds named in SPEC's rule table, plus whatever the registered rules intercept. */
-const JUDGED_KINDS: ReadonlySet<string> = new Set([
-  ...Object.entries(POD_SPEC_PATHS).map(([kind, { group }]) => `${group}/${kind}`),
-  `${NETWORKING}/NetworkPolicy`,
-  `${RBAC}/Role`,
-  `${RBAC}/ClusterRole`,
-  `${RBAC}/RoleBinding`,
-  `${RBAC}/ClusterRoleBinding`,
-  '/Namespace',
-  ...RULES.flatMap((rule) => rule.intercepts.map((i) => `${i.group}/${i.kind}`)),
-  ...POLICY_KINDS.map((k) => `${k.group}/${k.kind}`),
+/** Kinds named in SPEC's rule table, plus whatever the registered rules intercept: kind → API groups. */
+const JUDGED_KINDS: ReadonlyMap<string, ReadonlySet<string>> = groupsByKind([
+  ...Object.entries(POD_SPEC_PATHS).map(([kind, { group }]) => ({ group, kind })),
+  { group: NETWORKING, kind: 'NetworkPolicy' },
+  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((kind) => ({ group: RBAC, kind })),
+  { group: '', kind: 'Namespace' },
+  ...RULES.flatMap((rule) => rule.intercepts),
+  ...POLICY_KINDS,
 ]);
 
+function groupsByKind(kinds: readonly { group: string; kind: string }[]): Map<string, Set<string>> {
+  const byKind = new Map<string, Set<string>>();
+  for (const { group, kind } of kinds) byKind.set(kind, (byKind.get(kind) ?? new Set()).add(group));
+  return byKind;
+}
+
+/** Asked once or twice for every object read: a lookup by kind, then group (no key text built). */
 export function isJudgedKind(apiVersion: string | undefined, kind: string | undefined): boolean {
-  return JUDGED_KINDS.has(`${groupVersionOf(apiVersion).group}/${kind ?? ''}`);
+  return JUDGED_KINDS.get(kind ?? '')?.has(groupOf(apiVersion)) ?? false;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Progress of a long manifest read on stderr: only on a terminal (never in pipes, CI logs or
 // files), only once reading has taken 2 s, and cleared before the results are printed. Reading is
-// synchronous, so the line is drawn from the reader's per-file callback, not from a timer.
+// synchronous, so the line is drawn from the reader's callback (after each object), not from a timer.
 import type { ReadOptions } from '../cluster/manifests.js';
 
 const SHOW_AFTER_MS = 2_000;

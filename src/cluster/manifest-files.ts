@@ -25,7 +25,7 @@ export function* manifestFiles(paths: readonly string[], exclude: readonly strin
     }
   }
 
-  /** `key`: the file's real path (a file that is no link, in a directory of known real path: that path and its name) */
+  /** `key`: the file's real path */
   function firstTime(file: string, key = real(file)): boolean {
     const first = readFiles.get(key);
     if (first !== undefined) {
@@ -36,8 +36,11 @@ export function* manifestFiles(paths: readonly string[], exclude: readonly strin
     return true;
   }
 
-  function* walk(dir: string, root: string): Generator<string> {
-    const key = real(dir);
+  /**
+   * `key`: the directory's real path. Below it, an entry that is no link has its real path without
+   * asking the system (a realpath call per entry would cost a system call per directory above it).
+   */
+  function* walk(dir: string, root: string, key = real(dir)): Generator<string> {
     const first = readDirs.get(key);
     if (first !== undefined) {
       note(
@@ -58,7 +61,7 @@ export function* manifestFiles(paths: readonly string[], exclude: readonly strin
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const child = join(dir, entry.name);
-      if (globs.excludes(entry.name, relative(root, child), child)) continue;
+      if (exclude.length > 0 && globs.excludes(entry.name, relative(root, child), child)) continue;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       const link = entry.isSymbolicLink();
@@ -72,9 +75,10 @@ export function* manifestFiles(paths: readonly string[], exclude: readonly strin
           continue;
         }
       }
+      const childKey = () => (link ? real(child) : join(key, entry.name));
       if (isDirectory) {
-        if (!entry.name.startsWith('.')) yield* walk(child, root);
-      } else if (isFile && MANIFEST_FILE.test(entry.name) && firstTime(child, link ? real(child) : join(key, entry.name))) {
+        if (!entry.name.startsWith('.')) yield* walk(child, root, childKey());
+      } else if (isFile && MANIFEST_FILE.test(entry.name) && firstTime(child, childKey())) {
         yield child;
       }
     }

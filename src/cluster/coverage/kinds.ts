@@ -151,13 +151,15 @@ export const POLICY_KINDS: readonly PolicyKind[] = [
   })),
 ];
 
-const BY_KIND = new Map(POLICY_KINDS.map((k) => [`${k.group}/${k.kind}`, k]));
+/** kind → group → API: asked several times for every object read, so no key text is built per lookup */
+const BY_KIND = new Map<string, Map<string, PolicyKind>>();
+for (const k of POLICY_KINDS) BY_KIND.set(k.kind, (BY_KIND.get(k.kind) ?? new Map<string, PolicyKind>()).set(k.group, k));
 const BY_RESOURCE = new Map(POLICY_KINDS.map((k) => [`${k.group}/${k.resource}`, k]));
 const BY_ID = new Map(POLICY_KINDS.flatMap((k) => (k.coverage ? [[k.coverage.id, k] as const] : [])));
 
 /** The policy API an object of this group and kind belongs to (group+kind → API), if any. */
 export function policyKindOf(group: string, kind: string): PolicyKind | undefined {
-  return BY_KIND.get(`${group}/${kind}`);
+  return BY_KIND.get(kind)?.get(group);
 }
 
 export function policyKindOfResource(group: string, resource: string): PolicyKind | undefined {
