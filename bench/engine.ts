@@ -40,8 +40,8 @@ function setup(namespaces: number) {
   return { store, config, reviews: { ...benchReviews(namespace), ...policyApiReviews(namespace) } };
 }
 
-/** Time budget per review kind: a review that walks every namespace (a cluster-wide policy's
- * removal) takes milliseconds, and 50,000 of them would take the bench's whole run. */
+/** Time budget per review kind: should a review walk every namespace again (a cluster-wide policy's
+ * removal judged without the store's overlap index), 50,000 of them would take the bench's whole run. */
 const BUDGET_NS = 3_000_000_000n;
 
 /** Times `run` up to `iterations` times (or until the budget is spent) after a warm-up; samples in µs. */

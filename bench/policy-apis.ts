@@ -44,8 +44,8 @@ export function* policyApiObjects(size: StateSize): Generator<KubeObject> {
 
 const admin = { username: 'alice@example.com', groups: ['netpol-admins', 'system:authenticated'] };
 
-/** A DELETE review of a policy object (group, version and kind from its apiVersion and kind). */
-function deletion(uid: string, resource: string, oldObject: KubeObject): AdmissionReview {
+/** A DELETE (or, given the new object, UPDATE) review of a policy object (group, version and kind from its apiVersion and kind). */
+function change(uid: string, resource: string, oldObject: KubeObject, object: KubeObject | null = null): AdmissionReview {
   const [group = '', version = ''] = (oldObject.apiVersion ?? '').split('/');
   const meta = oldObject.metadata ?? {};
   const request = {
@@ -54,16 +54,16 @@ function deletion(uid: string, resource: string, oldObject: KubeObject): Admissi
     resource: { group, version, resource },
     name: meta.name,
     ...(meta.namespace ? { namespace: meta.namespace } : {}),
-    operation: 'DELETE',
+    operation: object ? 'UPDATE' : 'DELETE',
     userInfo: admin,
-    object: null,
+    object,
     oldObject,
     dryRun: false,
   };
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request } as unknown as AdmissionReview;
 }
 
-/** Removals of a namespaced and a cluster-scoped policy while other APIs still cover (allowed). */
+/** Removals of a namespaced and a cluster-scoped policy while other APIs still cover, and a cluster-scoped policy's update that keeps its coverage. */
 export function policyApiReviews(namespace: string): Record<string, AdmissionReview> {
   const cnp: KubeObject = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'cilium-deny', namespace }, spec: { endpointSelector: {}, ingress: [{}], egress: [{}] } };
   const ccnp: KubeObject = {
@@ -72,8 +72,10 @@ export function policyApiReviews(namespace: string): Record<string, AdmissionRev
     metadata: { name: 'default-deny' },
     spec: { endpointSelector: { matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'NotIn', values: ['kube-system'] }] }, ingress: [{}], egress: [{}] },
   };
+  const ccnpRelabelled: KubeObject = { ...ccnp, metadata: { name: 'default-deny', labels: { owner: 'platform' } } };
   return {
-    'cilium-policy-delete': deletion('7e0c1d2e-2222-4c6e-8f0a-3d2b1c0e9f77', 'ciliumnetworkpolicies', cnp),
-    'clusterwide-policy-delete': deletion('7e0c1d2e-3333-4c6e-8f0a-3d2b1c0e9f77', 'ciliumclusterwidenetworkpolicies', ccnp),
+    'cilium-policy-delete': change('7e0c1d2e-2222-4c6e-8f0a-3d2b1c0e9f77', 'ciliumnetworkpolicies', cnp),
+    'clusterwide-policy-delete': change('7e0c1d2e-3333-4c6e-8f0a-3d2b1c0e9f77', 'ciliumclusterwidenetworkpolicies', ccnp),
+    'clusterwide-policy-update': change('7e0c1d2e-4444-4c6e-8f0a-3d2b1c0e9f77', 'ciliumclusterwidenetworkpolicies', ccnp, ccnpRelabelled),
   };
 }

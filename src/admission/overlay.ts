@@ -4,6 +4,7 @@
 import type { Direction } from '../config/types.js';
 import type { CoveringPolicy, PolicyEntry } from '../cluster/coverage/index.js';
 import type { CoverageKindId } from '../cluster/coverage/kinds.js';
+import type { CoverageOverlap } from '../cluster/coverage/store-index.js';
 import type { BindingState, ClusterSnapshot, NamespaceState, PodListing, RoleKind, RoleState } from '../cluster/snapshot.js';
 
 export interface OverlayData {
@@ -32,6 +33,10 @@ export class SnapshotOverlay implements ClusterSnapshot {
 
   coveredBy(kind: CoverageKindId, namespace: string | undefined, name: string): PolicyEntry | undefined {
     return this.base.coveredBy(kind, namespace, name);
+  }
+
+  coverageOverlap(key: string): CoverageOverlap {
+    return this.base.coverageOverlap(key);
   }
 
   role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined {

@@ -3,6 +3,7 @@
 import type { Direction } from '../config/types.js';
 import type { CoveringPolicy, PolicyEntry } from './coverage/index.js';
 import type { CoverageKindId } from './coverage/kinds.js';
+import type { CoverageOverlap } from './coverage/store-index.js';
 import type { Subject } from './objects.js';
 import type { RoleView } from '../rbac/roles.js';
 
@@ -48,6 +49,8 @@ export interface ClusterSnapshot {
   coverage(namespace: string, direction: Direction): readonly CoveringPolicy[];
   /** a stored policy's coverage, by store kind id, namespace (undefined: cluster-scoped) and name */
   coveredBy(kind: CoverageKindId, namespace: string | undefined, name: string): PolicyEntry | undefined;
+  /** where one stored policy (by key) covers alone, and who covers alongside it */
+  coverageOverlap(key: string): CoverageOverlap;
   /** a Role (namespace given) or ClusterRole (namespace undefined) */
   role(kind: RoleKind, namespace: string | undefined, name: string): RoleState | undefined;
   /** every ClusterRole (aggregation is resolved over them) */

@@ -132,6 +132,10 @@ export class ClusterStore implements ClusterSnapshot {
     return this.coverageIndex.entry(kind, namespace, name);
   }
 
+  coverageOverlap(key: string) {
+    return this.coverageIndex.overlap(key);
+  }
+
   /** Keys of the stored policies of one kind in one namespace (every namespace: undefined). */
   policyKeys(kind: CoverageKindId, namespace: string | undefined): string[] {
     return this.coverageIndex.keys(kind, namespace);

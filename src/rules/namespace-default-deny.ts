@@ -15,6 +15,7 @@
 import type { AdmissionRequest } from '../admission/types.js';
 import { countedCoverage, countedKinds, type CountedKinds } from '../cluster/coverage/counted.js';
 import { coveringPolicy, type CoveringPolicy } from '../cluster/coverage/index.js';
+import { coverageSource } from '../cluster/coverage/store-index.js';
 import { COVERAGE_KIND_IDS, describePolicy, policyKindOf, readCoverage } from '../cluster/coverage/kinds.js';
 import { directionsFor, type Coverage, type NamespaceView } from '../cluster/coverage/types.js';
 import { isTerminating } from '../cluster/facts.js';
@@ -78,34 +79,45 @@ function judgePodBearing(request: AdmissionRequest, snapshot: ClusterSnapshot, c
   ];
 }
 
-/** A direction of a namespace this change takes away, and who else still covers it. */
+/** A direction of a namespace this change takes away from it. */
 interface Loss {
   namespace: NamespaceState | NamespaceView;
   direction: Direction;
-  others: readonly CoveringPolicy[];
 }
 
 interface PolicyChange {
   self: CoveringPolicy;
   clusterScoped: boolean;
-  losses: Loss[];
+  /** what no other counted policy still covers */
+  lost: Loss[];
+  /** the other policies still covering what this change takes away */
+  rests: Iterable<CoveringPolicy>;
 }
 
-/** What a policy UPDATE/DELETE takes away, per namespace and direction (undefined: not a counted policy). */
-function policyChange(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): PolicyChange | undefined {
+/**
+ * What a policy UPDATE/DELETE takes away, per namespace and direction (undefined: not a counted
+ * policy). `rests` is needed only to name the policies a live cluster reads before allowing.
+ */
+function policyChange(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config, withRests: boolean): PolicyChange | undefined {
   const kind = policyKindOf(request.kind.group, request.kind.kind);
   const counted = countedKinds(config);
   if (!kind?.coverage || !counted.ids.has(kind.coverage.id)) return undefined;
   const name = asString(metaOf(request.oldObject).name) || asString(metaOf(request.object).name) || nameOf(request);
   const own = kind.clusterScoped ? undefined : namespaceOf(request);
   const self = coveringPolicy(kind, own, name);
-  const before: Coverage | undefined = isRecord(request.oldObject)
-    ? readCoverage(request.oldObject, kind, own ?? '')
-    : snapshot.coveredBy(kind.coverage.id, own, name)?.coverage;
-  if (!before) return { self, clusterScoped: kind.clusterScoped, losses: [] };
+  const stored = snapshot.coveredBy(kind.coverage.id, own, name);
   const after = request.operation === 'DELETE' ? undefined : readCoverage(request.object, kind, own ?? '');
+  if (kind.clusterScoped && stored?.source !== undefined && (!isRecord(request.oldObject) || stored.source === coverageSource(request.oldObject))) {
+    const overlap = snapshot.coverageOverlap(self.key);
+    // the store's overlap counts every kind: exact when every stored kind counts under this config
+    const exact = [...overlap.kinds].every((id) => counted.ids.has(id));
+    if (exact && (!withRests || !after)) return { self, clusterScoped: true, lost: lostAlone(overlap.alone, after, snapshot, config), rests: overlap.alongside };
+  }
+  const before: Coverage | undefined = isRecord(request.oldObject) ? readCoverage(request.oldObject, kind, own ?? '') : stored?.coverage;
+  if (!before) return { self, clusterScoped: kind.clusterScoped, lost: [], rests: [] };
   const namespaces: Iterable<NamespaceState | NamespaceView> = own !== undefined ? [snapshot.namespace(own) ?? { name: own, labels: {} }] : snapshot.allNamespaces();
-  const losses: Loss[] = [];
+  const lost: Loss[] = [];
+  const rests = new Map<string, CoveringPolicy>();
   for (const namespace of namespaces) {
     if ('terminating' in namespace && namespace.terminating) continue;
     const had = directionsFor(before, namespace, own);
@@ -114,18 +126,30 @@ function policyChange(request: AdmissionRequest, snapshot: ClusterSnapshot, conf
     for (const direction of configured(config)) {
       if (!had.includes(direction) || keeps.includes(direction)) continue;
       const others = covering(namespace.name, direction, snapshot, counted).filter((p) => p.identity !== self.identity);
-      losses.push({ namespace, direction, others });
+      if (others.length === 0) lost.push({ namespace, direction });
+      for (const other of others) rests.set(other.key, other);
     }
   }
-  return { self, clusterScoped: kind.clusterScoped, losses };
+  return { self, clusterScoped: kind.clusterScoped, lost, rests: [...rests.values()] };
+}
+
+/** The configured namespace-directions a cluster-scoped policy covers alone and the change does not keep. */
+function lostAlone(alone: ReadonlyMap<string, ReadonlySet<Direction>>, after: Coverage | undefined, snapshot: ClusterSnapshot, config: Config): Loss[] {
+  const lost: Loss[] = [];
+  for (const [name, directions] of alone) {
+    const namespace = snapshot.namespace(name) ?? { name, labels: {} };
+    if ('terminating' in namespace && namespace.terminating) continue;
+    const keeps = after ? directionsFor(after, namespace) : [];
+    for (const direction of configured(config)) if (directions.has(direction) && !keeps.includes(direction)) lost.push({ namespace, direction });
+  }
+  return lost;
 }
 
 function judgePolicyChange(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Violation[] {
-  const change = policyChange(request, snapshot, config);
+  const change = policyChange(request, snapshot, config, false);
   if (!change) return [];
   const lostBy = new Map<string, { namespace: NamespaceView; directions: Direction[] }>();
-  for (const loss of change.losses) {
-    if (loss.others.length > 0) continue;
+  for (const loss of change.lost) {
     const entry = lostBy.get(loss.namespace.name) ?? { namespace: loss.namespace, directions: [] };
     entry.directions.push(loss.direction);
     lostBy.set(loss.namespace.name, entry);
@@ -160,15 +184,12 @@ function judgePolicyChange(request: AdmissionRequest, snapshot: ClusterSnapshot,
 /** The other policies a removal rests on: a live cluster reads them before the removal is allowed. */
 function presencesOf(request: AdmissionRequest, snapshot: ClusterSnapshot, config: Config): Absence[] {
   if (request.operation === 'CREATE' || !policyKindOf(request.kind.group, request.kind.kind)?.coverage) return [];
-  const change = policyChange(request, snapshot, config);
-  const found = new Map<string, Absence>();
-  for (const loss of change?.losses ?? []) {
-    for (const other of loss.others) {
-      if (found.size >= MAX_PRESENCES) break;
-      found.set(other.key, { kind: 'CoveringPolicy', kindId: other.kindId, namespace: other.namespace, name: other.name });
-    }
+  const presences: Absence[] = [];
+  for (const other of policyChange(request, snapshot, config, true)?.rests ?? []) {
+    if (presences.length === MAX_PRESENCES) break;
+    presences.push({ kind: 'CoveringPolicy', kindId: other.kindId, namespace: other.namespace, name: other.name });
   }
-  return [...found.values()];
+  return presences;
 }
 
 const CONSEQUENCE: Record<Mode, string> = {

@@ -262,6 +262,7 @@ function emptySnapshot(): ClusterSnapshot {
     allNamespaces: () => [],
     coverage: () => [],
     coveredBy: () => undefined,
+    coverageOverlap: () => ({ alone: new Map(), alongside: [], kinds: [] }),
     role: () => undefined,
     clusterRoles: () => [],
     bindingsOf: () => [],

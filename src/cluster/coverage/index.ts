@@ -23,6 +23,8 @@ export interface CoveringPolicy {
 export interface PolicyEntry {
   policy: CoveringPolicy;
   coverage: Coverage;
+  /** a stored cluster-scoped policy: what its coverage was read from (coverageSource) */
+  source?: string;
 }
 
 export function policyKey(kindId: CoverageKindId, namespace: string | undefined, name: string): string {
