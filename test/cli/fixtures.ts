@@ -41,6 +41,20 @@ ${options.serviceAccount ? `  serviceAccountName: ${options.serviceAccount}\n` :
       image: nginx:1.27
 `;
 
+/** A Deployment; `serviceAccountName` is written as given, so a test can put any YAML there (`123`, `[web]`, `null`). */
+export const deployment = (name: string, options: { namespace: string; serviceAccountName: string }) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${options.namespace}}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      serviceAccountName: ${options.serviceAccountName}
+      containers: [{name: app, image: nginx}]
+`;
+
 export const ALLOW_POLICY = `
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

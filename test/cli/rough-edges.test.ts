@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { makeRequest } from '../support/requests.js';
-import { reviewOf, send } from '../support/serve.js';
+import { configTree } from '../support/cli.js';
+import { sendReview } from '../support/serve.js';
 import { pod as podObject } from '../support/kube-objects.js';
 import { makeTestCerts } from '../support/tls.js';
-import { CONFIG, SHOP } from './fixtures.js';
+import { CONFIG, SHOP, deployment } from './fixtures.js';
 import { entry, netguardAsync, ROOT, tempTree } from './run.js';
 
 // each case starts the real command, some more than once; a loaded machine makes that slow
@@ -16,8 +17,8 @@ vi.setConfig({ testTimeout: 120_000 });
 
 describe.concurrent('errors name the file and the flag', () => {
   it('serve --tls-cert missing.crt names the TLS certificate, not a config', async () => {
-    const cwd = tempTree({ 'config.yaml': CONFIG, 'state/shop.yaml': SHOP, 'tls.key': 'x' });
-    const r = await netguardAsync(['serve', '--config', 'config.yaml', '--state', 'state', '--tls-cert', 'missing.crt', '--tls-key', 'tls.key', '--port', '0', '--metrics-port', '0'], { cwd });
+    const tree = configTree(CONFIG, { 'state/shop.yaml': SHOP, 'tls.key': 'x' });
+    const r = await tree.run('serve', ['--state', 'state', '--tls-cert', 'missing.crt', '--tls-key', 'tls.key', '--port', '0', '--metrics-port', '0']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: missing\.crt: cannot read the TLS certificate \(--tls-cert\): ENOENT: no such file or directory/);
     expect(r.stderr).not.toMatch(/config/);
@@ -26,49 +27,36 @@ describe.concurrent('errors name the file and the flag', () => {
 
   it('serve --tls-key names the TLS key', async () => {
     const certs = await makeTestCerts();
-    const cwd = tempTree({ 'config.yaml': CONFIG, 'state/shop.yaml': SHOP });
-    const r = await netguardAsync(['serve', '--config', 'config.yaml', '--state', 'state', '--tls-cert', certs.paths.tlsCert, '--tls-key', 'gone.key', '--port', '0', '--metrics-port', '0'], { cwd });
+    const tree = configTree(CONFIG, { 'state/shop.yaml': SHOP });
+    const r = await tree.run('serve', ['--state', 'state', '--tls-cert', certs.paths.tlsCert, '--tls-key', 'gone.key', '--port', '0', '--metrics-port', '0']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: gone\.key: cannot read the TLS key \(--tls-key\): ENOENT/);
   });
 
   it('audit --kubeconfig /nonexistent names the kubeconfig', async () => {
-    const cwd = tempTree({ 'config.yaml': CONFIG });
-    const r = await netguardAsync(['audit', '--config', 'config.yaml', '--kubeconfig', '/nonexistent'], { cwd });
+    const r = await configTree(CONFIG).run('audit', ['--kubeconfig', '/nonexistent']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: /nonexistent: cannot read the kubeconfig (--kubeconfig): no such file\n');
   });
 });
 
 describe.concurrent('serviceAccountName of the wrong type', () => {
-  const deployment = (serviceAccountName: string) => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      serviceAccountName: ${serviceAccountName}
-      containers: [{name: app, image: nginx}]
-`;
+  const checkWeb = (serviceAccountName: string) =>
+    configTree(CONFIG, { 'm/shop.yaml': SHOP, 'm/web.yaml': deployment('web', { namespace: 'shop', serviceAccountName }) }).run('check', ['m']);
 
   it.each([
     ['123', 'a number'],
     ['[web]', 'a list'],
     ['{name: web}', 'a map'],
   ])('serviceAccountName: %s is reported as %s, not as unset', async (value, type) => {
-    const cwd = tempTree({ 'config.yaml': CONFIG, 'm/shop.yaml': SHOP, 'm/web.yaml': deployment(value) });
-    const r = await netguardAsync(['check', '--config', 'config.yaml', 'm'], { cwd });
+    const r = await checkWeb(value);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`spec.template.spec.serviceAccountName is ${type}, not a ServiceAccount name, so "default" is used`);
     expect(r.stdout).not.toContain('unset');
   });
 
   it('an absent serviceAccountName is still reported as unset', async () => {
-    const cwd = tempTree({ 'config.yaml': CONFIG, 'm/shop.yaml': SHOP, 'm/web.yaml': deployment('null') });
-    const r = await netguardAsync(['check', '--config', 'config.yaml', 'm'], { cwd });
+    const r = await checkWeb('null');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('spec.template.spec.serviceAccountName, unset so "default" is used');
   });
@@ -97,10 +85,7 @@ describe('serve --dry-run', () => {
     const args = ['--config', 'config.yaml', '--state', 'state', '--tls-cert', certs.paths.tlsCert, '--tls-key', certs.paths.tlsKey, '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--dry-run'];
     const server = await serve(args, cwd);
     try {
-      const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(reviewOf(makeRequest(podObject('shop', 'web')))),
-      });
+      const answer = await sendReview(server.url, certs.caCert, makeRequest(podObject('shop', 'web')));
       const { response } = answer.json();
       expect(response.allowed).toBe(true);
       expect(response.warnings).toHaveLength(1);

@@ -1,74 +1,13 @@
 // `netguard writers` on a state holding each path to network-policy write: every subject is named
 // with its path, provisioned or not, and the exit code says whether all writers are provisioned.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { netguardAsync, tempTree } from './run.js';
+import { configTree } from '../support/cli.js';
+import { ROOT } from './run.js';
 
-const RBAC = 'apiVersion: rbac.authorization.k8s.io/v1';
-const STATE = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: gitops }
----
-apiVersion: v1
-kind: Namespace
-metadata: { name: shop }
----
-${RBAC}
-kind: Role
-metadata: { name: netpol-editor, namespace: shop }
-rules:
-  - { apiGroups: [networking.k8s.io], resources: [networkpolicies], verbs: [create, update] }
----
-${RBAC}
-kind: RoleBinding
-metadata: { name: direct, namespace: shop }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: netpol-editor }
-subjects:
-  - { apiGroup: rbac.authorization.k8s.io, kind: User, name: dana@example.com }
-  - { apiGroup: rbac.authorization.k8s.io, kind: User, name: alice@example.com }
----
-${RBAC}
-kind: ClusterRole
-metadata: { name: netpol-to-view, labels: { rbac.authorization.k8s.io/aggregate-to-view: "true" } }
-rules:
-  - { apiGroups: [networking.k8s.io], resources: [networkpolicies], verbs: [patch] }
----
-${RBAC}
-kind: RoleBinding
-metadata: { name: viewers, namespace: shop }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
-subjects:
-  - { apiGroup: rbac.authorization.k8s.io, kind: Group, name: shop-viewers }
----
-${RBAC}
-kind: ClusterRole
-metadata: { name: sudo-platform }
-rules:
-  - { apiGroups: [""], resources: [groups], verbs: [impersonate], resourceNames: [netpol-admins] }
----
-${RBAC}
-kind: ClusterRoleBinding
-metadata: { name: sudo }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: sudo-platform }
-subjects:
-  - { apiGroup: rbac.authorization.k8s.io, kind: User, name: ivan@example.com }
----
-${RBAC}
-kind: Role
-metadata: { name: ops, namespace: gitops }
-rules:
-  - { apiGroups: [""], resources: [serviceaccounts/token], verbs: [create] }
-  - { apiGroups: [""], resources: [pods/exec], verbs: [create] }
-  - { apiGroups: [""], resources: [secrets], verbs: [get] }
----
-${RBAC}
-kind: RoleBinding
-metadata: { name: ops, namespace: gitops }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: ops }
-subjects:
-  - { apiGroup: rbac.authorization.k8s.io, kind: User, name: tom@example.com }
-  - { kind: ServiceAccount, name: runner }
-`;
+// the example state the docs show (examples/writers/rbac.yaml): one binding per path to write
+const STATE = readFileSync(join(ROOT, 'examples/writers/rbac.yaml'), 'utf8');
 const CONFIG = `
 provisioners:
   - name: platform-team
@@ -77,8 +16,9 @@ provisioners:
     serviceAccounts: [gitops/argocd-application-controller]
 `;
 
-const tree = tempTree({ 'config.yaml': CONFIG, 'state/cluster.yaml': STATE, 'clean/cluster.yaml': STATE.split('---')[0]! });
-const writers = (...args: string[]) => netguardAsync(['writers', '--config', 'config.yaml', ...args], { cwd: tree });
+// clean/: the first document alone, a Namespace
+const tree = configTree(CONFIG, { 'state/cluster.yaml': STATE, 'clean/cluster.yaml': STATE.split('---')[0]! });
+const writers = (...args: string[]) => tree.run('writers', args);
 
 interface Row {
   subject: { kind: string; name: string; namespace?: string };

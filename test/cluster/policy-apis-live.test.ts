@@ -13,7 +13,7 @@ import { startFakeApi, type FakeApiServer } from '../support/fake-api.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
 import { ciliumDenyAll, denyAll, namespace } from '../support/kube-objects.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, localServeOptions, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, sendReview } from '../support/serve.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 
 const WAIT = { timeout: 20_000, interval: 50 };
@@ -94,10 +94,7 @@ describe('two quick deletes of a namespace\'s two default-deny policies (serve -
 
   async function remove(policy: KubeObject): Promise<{ allowed: boolean; status?: { message: string } }> {
     const request = makeRequest(undefined, { operation: 'DELETE', oldObject: policy, user: PLATFORM });
-    const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(reviewOf(request)),
-    });
+    const answer = await sendReview(server.url, certs.caCert, request);
     expect(answer.status).toBe(200);
     return answer.json().response;
   }

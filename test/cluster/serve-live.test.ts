@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServe, type RunningServer } from '../../src/cli/serve.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, localServeOptions, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, sendReview } from '../support/serve.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 import { startFakeApi, type FakeApiServer } from '../support/fake-api.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
@@ -18,10 +18,7 @@ let certs: TestCerts;
 let server: RunningServer;
 
 async function review(ns: string, name: string): Promise<{ allowed: boolean; status?: { message: string } }> {
-  const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(reviewOf(makeRequest(pod(ns, name, 'app')))),
-  });
+  const answer = await sendReview(server.url, certs.caCert, makeRequest(pod(ns, name, 'app')));
   expect(answer.status).toBe(200);
   return answer.json().response;
 }
@@ -72,7 +69,7 @@ describe('serve --kubeconfig (live cluster state)', () => {
     api.add(role('shop', 'fresh-writer', true), { silent: true });
     const gets = api.countRequests('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles/fresh-writer', 'get');
     const request = makeRequest(binding('shop', 'fresh', { kind: 'Role', name: 'fresh-writer' }, [{ kind: 'User', name: 'bob@example.com' }]));
-    const answer = await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(request)) });
+    const answer = await sendReview(server.url, certs.caCert, request);
     const response = answer.json().response;
     expect(response.allowed).toBe(false);
     expect(response.status.message).toMatch(/^rbac-netpol-grant: User "bob@example.com" would get network-policy write/);
@@ -80,7 +77,7 @@ describe('serve --kubeconfig (live cluster state)', () => {
 
     // a role that really does not exist yet: the binding is allowed (the Role CREATE is judged later)
     const later = makeRequest(binding('shop', 'early', { kind: 'Role', name: 'not-yet' }, [{ kind: 'User', name: 'bob@example.com' }]));
-    const allowed = await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(later)) });
+    const allowed = await sendReview(server.url, certs.caCert, later);
     expect(allowed.json().response.allowed).toBe(true);
   });
 
@@ -89,7 +86,7 @@ describe('serve --kubeconfig (live cluster state)', () => {
     api.add(binding('shop', 'quiet', { kind: 'Role', name: 'quiet-role' }, [{ kind: 'User', name: 'bob@example.com' }]), { silent: true });
     api.add(binding(undefined, 'quiet-cluster', { kind: 'ClusterRole', name: 'quiet-cluster-role' }, [{ kind: 'Group', name: 'devs' }]), { silent: true });
     const post = async (object: ReturnType<typeof role>) =>
-      (await send(server.url.replace('/validate', ''), certs.caCert, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(makeRequest(object))) })).json().response;
+      (await sendReview(server.url, certs.caCert, makeRequest(object))).json().response;
 
     const namespaced = await post(role('shop', 'quiet-role', true));
     expect(namespaced.allowed).toBe(false);

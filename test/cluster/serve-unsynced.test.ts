@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServe, type RunningServer } from '../../src/cli/serve.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, localServeOptions, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, sendReview } from '../support/serve.js';
 import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
 import { startFakeApi, type FakeApiServer } from '../support/fake-api.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
@@ -37,10 +37,7 @@ describe('serve --kubeconfig with Roles unreadable', () => {
   it('is not ready, and refuses a RoleBinding in an enforce namespace as an internal error naming the gap', async () => {
     expect((await fetch(server.metricsUrl.replace('/metrics', '/readyz'))).status).toBe(503);
     const request = makeRequest(binding('shop', 'carol-writes', { kind: 'Role', name: 'netpol-writer' }, [{ kind: 'User', name: 'carol' }]));
-    const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(reviewOf(request)),
-    });
+    const answer = await sendReview(server.url, certs.caCert, request);
     expect(answer.status).toBe(200);
     const response = answer.json().response;
     expect(response.allowed).toBe(false);

@@ -1,6 +1,7 @@
 // The side doors through `netguard check`: what CI sees before anything reaches a cluster.
 import { describe, expect, it } from 'vitest';
-import { netguardAsync, tempTree } from '../cli/run.js';
+import { deployment } from '../cli/fixtures.js';
+import { configTree } from '../support/cli.js';
 
 const CONFIG = `
 provisioners:
@@ -36,33 +37,22 @@ kind: NetworkPolicy
 metadata: { name: default-deny, namespace: gitops }
 spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: borrow, namespace: gitops }
-spec:
-  selector: { matchLabels: { app: borrow } }
-  template:
-    metadata: { labels: { app: borrow } }
-    spec:
-      serviceAccountName: argocd-application-controller
-      containers: [{ name: shell, image: registry.example/shell:1 }]
-`;
+${deployment('borrow', { namespace: 'gitops', serviceAccountName: 'argocd-application-controller' })}`;
 
 describe.concurrent('side doors through check', () => {
   it('a ClusterRole aggregating into a bound view with NetworkPolicy write fails CI at its own manifest', async () => {
-    const cwd = tempTree({ 'config.yaml': CONFIG, 'm/shop.yaml': SHOP, 'm/sneaky.yaml': SNEAKY });
-    const r = await netguardAsync(['check', '--config', 'config.yaml', 'm'], { cwd });
+    const r = await configTree(CONFIG, { 'm/shop.yaml': SHOP, 'm/sneaky.yaml': SNEAKY }).run('check', ['m']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/m\/sneaky\.yaml:\d+ ClusterRole sneaky: rbac-netpol-grant: ClusterRole "sneaky" grants network-policy write through aggregation: write: create, update on networking\.k8s\.io\/networkpolicies/);
     expect(r.stdout).toContain('RoleBinding "shop/viewers" of ClusterRole "view", which this role aggregates into → User "viewer@example.com"');
   });
 
   it('a workload running as the provisioned ServiceAccount fails for anyone but the provisioned', async () => {
-    const cwd = tempTree({ 'config.yaml': CONFIG, 'm/borrow.yaml': BORROW });
-    const bob = await netguardAsync(['check', '--config', 'config.yaml', '--as', 'bob@example.com', 'm'], { cwd });
+    const tree = configTree(CONFIG, { 'm/borrow.yaml': BORROW });
+    const bob = await tree.run('check', ['--as', 'bob@example.com', 'm']);
     expect(bob.code).toBe(1);
     expect(bob.stdout).toMatch(/Deployment gitops\/borrow: provisioned-identity: "bob@example\.com"/);
-    const alice = await netguardAsync(['check', '--config', 'config.yaml', '--as', 'alice@example.com', 'm'], { cwd });
+    const alice = await tree.run('check', ['--as', 'alice@example.com', 'm']);
     expect(alice.stdout).not.toContain('provisioned-identity:');
     expect(alice.code).toBe(0);
   });

@@ -4,25 +4,19 @@
 // config change (the clock is injected; production uses Date.now).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { AdmissionReviewResponse } from '../../src/admission/types.js';
-import { startServe, type RunningServer } from '../../src/cli/serve.js';
+import type { RunningServer } from '../../src/cli/serve.js';
 import type { KubeObject } from '../../src/cluster/objects.js';
 import { denyAll, namespace, pod } from '../support/kube-objects.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, localServeOptions, reviewOf, send, type LogLine } from '../support/serve.js';
-import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
+import { collectingLogger, localServeOptions, type LogLine } from '../support/serve.js';
+import { metricsText, serveHarness } from '../support/serve-harness.js';
+import { tempDir } from '../support/tls.js';
 import { until } from '../support/wait.js';
 
-let certs: TestCerts;
-beforeAll(async () => {
-  certs = await makeTestCerts();
-});
-const running: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
+const serve = serveHarness();
 
 const LEGACY = {
   name: 'legacy-billing',
@@ -46,23 +40,16 @@ function start(config: Record<string, unknown>, clock: { now: number }) {
   return {
     file,
     lines,
-    server: startServe(localServeOptions(file, certs, { state }), { logger, now: () => clock.now, watch: { debounceMs: 20, pollMs: 50 } }).then((s) => {
-      running.push(s);
-      return s;
-    }),
+    server: serve.start(localServeOptions(file, serve.certs, { state }), { logger, now: () => clock.now, watch: { debounceMs: 20, pollMs: 50 } }),
   };
 }
 
 async function review(server: RunningServer, object: KubeObject): Promise<AdmissionReviewResponse['response']> {
-  const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(reviewOf(makeRequest(object))),
-  });
+  const answer = await serve.review(server, makeRequest(object));
   expect(answer.status).toBe(200);
   return (answer.json() as AdmissionReviewResponse).response;
 }
 
-const metrics = async (server: RunningServer) => (await fetch(server.metricsUrl)).text();
 const reviewLines = (lines: LogLine[]) => lines.filter((l) => l.msg === 'review');
 
 describe('exceptions in serve', () => {
@@ -85,7 +72,7 @@ describe('exceptions in serve', () => {
     expect(elsewhere.allowed).toBe(false);
     expect(elsewhere.status?.message).toMatch(/^pod-service-account: /m);
 
-    let text = await metrics(server);
+    let text = await metricsText(server);
     expect(text).toContain('netguard_exceptions_applied_total{exception="legacy-billing"} 1');
     expect(text).toContain('netguard_exceptions_expired 0');
 
@@ -98,7 +85,7 @@ describe('exceptions in serve', () => {
     expect(after.auditAnnotations).toEqual({ 'pod-service-account': expect.any(String) });
     expect(reviewLines(lines).at(-1)).not.toHaveProperty('exceptions');
 
-    text = await metrics(server);
+    text = await metricsText(server);
     expect(text).toContain('netguard_exceptions_applied_total{exception="legacy-billing"} 1');
     expect(text).toContain('netguard_exceptions_expired 1');
   });
@@ -110,7 +97,7 @@ describe('exceptions in serve', () => {
     const expiredLines = () => lines.filter((l) => l.msg === 'exception expired: it covers nothing; remove it or extend expires');
     expect(expiredLines()).toEqual([expect.objectContaining({ level: 'warn', exception: 'stale-shop', expires: '2026-01-31' })]);
     // every configured exception's series exists from the start, at zero
-    expect(await metrics(server)).toContain('netguard_exceptions_applied_total{exception="legacy-billing"} 0');
+    expect(await metricsText(server)).toContain('netguard_exceptions_applied_total{exception="legacy-billing"} 0');
 
     // an expired exception covers nothing: shop's pod is denied
     expect((await review(server, pod('shop', 'web'))).allowed).toBe(false);
@@ -122,7 +109,7 @@ describe('exceptions in serve', () => {
       expect.objectContaining({ exception: 'stale-shop', expires: '2026-01-31' }),
       expect.objectContaining({ exception: 'older', expires: '2025-06-30T00:00:00Z' }),
     ]);
-    expect(await metrics(server)).toContain('netguard_exceptions_expired 2');
+    expect(await metricsText(server)).toContain('netguard_exceptions_expired 2');
   });
 
   it('a reload that adds an exception applies it to the next review', async () => {
@@ -157,7 +144,7 @@ describe('rule caps in serve', () => {
     expect(shop.warnings).toEqual([expect.stringMatching(/^pod-service-account: /)]);
 
     expect(reviewLines(lines).map((l) => l['decision'])).toEqual(['allowed', 'denied']);
-    const text = await metrics(server);
+    const text = await metricsText(server);
     expect(text).toContain('netguard_violations_total{rule="pod-service-account",mode="warn"} 2');
     expect(text).toContain('netguard_violations_total{rule="namespace-default-deny",mode="enforce"} 1');
   });

@@ -2,26 +2,19 @@
 // health, and start-up errors an operator must be told about.
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServe, type RunningServer, type ServeOptions } from '../../src/cli/serve.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningServer, ServeOptions } from '../../src/cli/serve.js';
 import { watchConfig } from '../../src/config/watch.js';
 import { compileConfig } from '../../src/config/load.js';
 import { NetguardError } from '../../src/errors.js';
 import { makeRequest } from '../support/requests.js';
-import { collectingLogger, localServeOptions, reviewOf, send } from '../support/serve.js';
+import { collectingLogger, localServeOptions, send } from '../support/serve.js';
+import { metricsText, serveHarness } from '../support/serve-harness.js';
 import { pod } from '../support/kube-objects.js';
-import { makeTestCerts, tempDir, type TestCerts } from '../support/tls.js';
+import { tempDir } from '../support/tls.js';
 import { until } from '../support/wait.js';
 
-let certs: TestCerts;
-beforeAll(async () => {
-  certs = await makeTestCerts();
-});
-
-const running: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
+const serve = serveHarness();
 
 // only pod-service-account, so the verdict depends on the mode alone
 const ONLY_POD_RULE = `rules: {netpol-provisioning: false, rbac-netpol-grant: false, namespace-default-deny: false, namespace-mode-label: false, netpol-trusted-cidrs: false}\n`;
@@ -34,22 +27,13 @@ function stateDir(dir: string): string {
 }
 
 function options(dir: string, config: string): ServeOptions {
-  return localServeOptions(config, certs, { state: stateDir(dir) });
+  return localServeOptions(config, serve.certs, { state: stateDir(dir) });
 }
-
 
 async function verdict(server: RunningServer): Promise<boolean> {
-  const answer = await send(server.url.replace('/validate', ''), certs.caCert, {
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(reviewOf(makeRequest(pod('shop', 'web')))),
-  });
+  const answer = await serve.review(server, makeRequest(pod('shop', 'web')));
   expect(answer.status).toBe(200);
   return answer.json().response.allowed as boolean;
-}
-
-async function metricsText(server: RunningServer): Promise<string> {
-  const response = await fetch(server.metricsUrl);
-  return response.text();
 }
 
 describe('config reload (a ConfigMap volume swapping its ..data symlink)', () => {
@@ -69,8 +53,7 @@ describe('config reload (a ConfigMap volume swapping its ..data symlink)', () =>
     symlinkSync(join('..data', 'config.yaml'), join(volume, 'config.yaml'));
 
     const { logger, lines } = collectingLogger();
-    const server = await startServe(options(dir, join(volume, 'config.yaml')), { logger, watch: { debounceMs: 50, pollMs: 100 } });
-    running.push(server);
+    const server = await serve.start(options(dir, join(volume, 'config.yaml')), { logger, watch: { debounceMs: 50, pollMs: 100 } });
     expect(await verdict(server)).toBe(false);
 
     put(`defaultMode: sometimes\n${ONLY_POD_RULE}`);
@@ -117,15 +100,14 @@ describe('startServe', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'config.yaml'), '');
     const { logger, lines } = collectingLogger();
-    const server = await startServe(options(dir, join(dir, 'config.yaml')), { logger });
-    running.push(server);
+    const server = await serve.start(options(dir, join(dir, 'config.yaml')), { logger });
     const listening = lines.filter((l) => l.msg === 'listening');
     expect(listening).toHaveLength(1);
     expect(listening[0]!['url']).toBe(server.url);
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/validate$/);
     const base = server.url.replace('/validate', '');
-    expect((await send(base, certs.caCert, { method: 'GET', path: '/healthz' })).status).toBe(200);
-    expect((await send(base, certs.caCert, { method: 'GET', path: '/readyz' })).status).toBe(200);
+    expect((await send(base, serve.certs.caCert, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    expect((await send(base, serve.certs.caCert, { method: 'GET', path: '/readyz' })).status).toBe(200);
     const metricsBase = server.metricsUrl.replace('/metrics', '');
     expect((await fetch(`${metricsBase}/healthz`)).status).toBe(200);
     expect((await fetch(`${metricsBase}/readyz`)).status).toBe(200);
@@ -137,26 +119,25 @@ describe('startServe', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'defaultMode: off\n');
     writeFileSync(join(dir, 'good.yaml'), '');
     const { logger } = collectingLogger();
-    const bad = startServe(options(dir, join(dir, 'bad.yaml')), { logger });
+    const bad = serve.start(options(dir, join(dir, 'bad.yaml')), { logger });
     await expect(bad).rejects.toBeInstanceOf(NetguardError);
     await expect(bad).rejects.toMatchObject({ code: 'NETGUARD_ERR_CONFIG_INVALID', message: expect.stringMatching(/bad\.yaml[\s\S]*defaultMode/) });
-    await expect(startServe({ ...options(dir, join(dir, 'good.yaml')), tlsKey: join(dir, 'missing.key') }, { logger })).rejects.toMatchObject({
+    await expect(serve.start({ ...options(dir, join(dir, 'good.yaml')), tlsKey: join(dir, 'missing.key') }, { logger })).rejects.toMatchObject({
       code: 'NETGUARD_ERR_FILE_UNREADABLE',
       message: expect.stringMatching(/missing\.key: cannot read the TLS key \(--tls-key\)/),
     });
-    await expect(startServe({ ...options(dir, join(dir, 'good.yaml')), tlsKey: certs.paths.caCert })).rejects.toMatchObject({
+    await expect(serve.start({ ...options(dir, join(dir, 'good.yaml')), tlsKey: serve.certs.paths.caCert })).rejects.toMatchObject({
       code: 'NETGUARD_ERR_CONFIG_INVALID',
     });
-    await expect(startServe({ ...options(dir, join(dir, 'good.yaml')), logLevel: 'loud' })).rejects.toMatchObject({ code: 'NETGUARD_ERR_USAGE' });
+    await expect(serve.start({ ...options(dir, join(dir, 'good.yaml')), logLevel: 'loud' })).rejects.toMatchObject({ code: 'NETGUARD_ERR_USAGE' });
   });
 
   it('a port already in use is reported, and nothing is left running', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'config.yaml'), '');
     const { logger } = collectingLogger();
-    const first = await startServe(options(dir, join(dir, 'config.yaml')), { logger });
-    running.push(first);
-    await expect(startServe({ ...options(join(dir, 'b'), join(dir, 'config.yaml')), port: first.port }, { logger })).rejects.toMatchObject({
+    const first = await serve.start(options(dir, join(dir, 'config.yaml')), { logger });
+    await expect(serve.start({ ...options(join(dir, 'b'), join(dir, 'config.yaml')), port: first.port }, { logger })).rejects.toMatchObject({
       code: 'NETGUARD_ERR_USAGE',
       message: expect.stringMatching(/cannot listen on 127\.0\.0\.1:\d+ for the HTTPS port/),
     });

@@ -113,6 +113,11 @@ export function send(baseUrl: string, ca: string, options: SendOptions = {}): Pr
   });
 }
 
+/** POSTs the AdmissionReview of `request` to a /validate URL trusting `ca`. */
+export function sendReview(url: string, ca: string, request: AdmissionRequest): Promise<HttpAnswer> {
+  return send(url, ca, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(reviewOf(request)) });
+}
+
 export interface TestServer {
   url: string;
   certs: TestCerts;
