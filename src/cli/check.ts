@@ -5,8 +5,7 @@ import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { countedKinds } from '../cluster/coverage/counted.js';
 import { noObjects, usageError } from '../errors.js';
-import { checkObjects, keptForCheck, withFieldLines } from '../check/evaluate.js';
-import { FieldLocator } from '../cluster/field-lines.js';
+import { checkObjects, keptForCheck, withFieldLines, type CheckResult } from '../check/evaluate.js';
 import { expiredNotes, renderJson, renderText } from '../check/report.js';
 import { NAMESPACE_NAME } from '../check/request.js';
 import type { KubeObject } from '../cluster/objects.js';
@@ -43,6 +42,14 @@ async function clusterState(opts: CheckOptions, config: Config, note: (text: str
   return objects;
 }
 
+/** Findings that name a field point at its line, found by re-reading the document with the `yaml` library: loaded only then. */
+async function placeFields(result: CheckResult): Promise<CheckResult> {
+  if (![...result.violations, ...result.warnings, ...result.excepted].some((f) => f.field !== null)) return result;
+  const { FieldLocator } = await import('../cluster/field-lines.js');
+  const locator = new FieldLocator();
+  return withFieldLines(result, (object, field) => locator.line(object, field));
+}
+
 export async function runCheck(
   opts: CheckOptions,
   stdout: (text: string) => void = (t) => process.stdout.write(t),
@@ -68,7 +75,6 @@ export async function runCheck(
   progress.stop();
   if (objects.length === 0) throw noObjects(opts.paths);
   const state = await clusterState(opts, config, note);
-  const locator = new FieldLocator();
   const judged = checkObjects({
     objects,
     state,
@@ -77,7 +83,7 @@ export async function runCheck(
     now: Date.now(),
     ...(opts.as !== undefined ? { username: opts.as, groups } : {}),
   });
-  const result = withFieldLines(judged, (object, field) => locator.line(object, field));
+  const result = await placeFields(judged);
   // JSON carries expired exceptions in the document; text says so on stderr, beside the findings
   if (opts.output !== 'json') stderr(expiredNotes(result));
   stdout(opts.output === 'json' ? renderJson(result) : renderText(result));
