@@ -6,10 +6,10 @@ import { ClusterStore, isNamespacedKind, storedKindOf } from './store.js';
 export function storeFromObjects(objects: Iterable<{ object: KubeObject }>, defaultNamespace = 'default'): ClusterStore {
   const store = new ClusterStore();
   for (const { object } of objects) {
-    const meta = object.metadata ?? {};
     const kind = storedKindOf(object);
-    const namespaced = kind !== undefined && isNamespacedKind(kind);
-    store.upsert(namespaced && !meta.namespace ? { ...object, metadata: { ...meta, namespace: defaultNamespace } } : object);
+    if (kind === undefined) continue;
+    const meta = object.metadata ?? {};
+    store.put(kind, isNamespacedKind(kind) && !meta.namespace ? { ...object, metadata: { ...meta, namespace: defaultNamespace } } : object);
   }
   return store;
 }
