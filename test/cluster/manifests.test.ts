@@ -79,6 +79,12 @@ describe('parsing one file', () => {
     expect(message).toBe('bad.yaml:12: not valid YAML: bad indentation of a mapping entry');
   });
 
+  it('refuses a mapping used as a key, naming the file and line (kubectl cannot read it either)', () => {
+    expect(errorOf(() => parseManifestText(`${pod('a')}---\n${pod('b')}spec:\n  {x: 1}: y\n`, 'k.yaml'))).toBe(
+      'k.yaml:6: not valid YAML: a mapping is used as a key (a Kubernetes object, like JSON, has only text keys)',
+    );
+  });
+
   it('reads merge keys as kubectl does', () => {
     const [object] = parseManifestText(`${pod('a')}spec:\n  base: &b {x: 1}\n  merged:\n    <<: *b\n    y: 2\n`, 'f.yaml');
     expect(object!.object['spec']).toMatchObject({ merged: { x: 1, y: 2 } });
