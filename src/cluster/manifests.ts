@@ -6,6 +6,7 @@
 // YAML that is not a Kubernetes manifest is skipped with a note, never fatal: files whose documents
 // have no apiVersion/kind (Helm values, Chart.yaml, CI workflows), kustomization files (pipe
 // `kustomize build` instead) and Helm templates (pipe `helm template`).
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { manifestInvalid, manifestUnreadable } from '../errors.js';
@@ -118,7 +119,9 @@ export function parseManifestText(text: string, file: string): SourcedObject[] {
 
 function readText(file: string): string {
   try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
+    // all ASCII (as manifests nearly always are): Latin-1 decodes it to the same text, several times faster than UTF-8
+    return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   } catch (error) {
     throw manifestUnreadable(file === '-' ? STDIN : file, error);
   }
