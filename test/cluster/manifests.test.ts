@@ -156,6 +156,13 @@ describe('reading paths', () => {
     ]);
   });
 
+  it('reads UTF-8 text beside ASCII files alike', () => {
+    const dir = tempTree({ 'a.yaml': pod('a'), 'b.yaml': `${pod('b')}  annotations:\n    note: "café ✓ — ok"\n` });
+    const objects = readManifests([dir]);
+    expect(objects.map((o) => o.object.metadata?.name)).toEqual(['a', 'b']);
+    expect(objects[1]!.object.metadata?.annotations).toEqual({ note: 'café ✓ — ok' });
+  });
+
   it('names a path that does not exist', () => {
     expect(errorOf(() => readManifests(['/nonexistent/manifests']))).toMatch(/^\/nonexistent\/manifests: cannot read: /);
   });
