@@ -36,13 +36,16 @@ interface Alongside {
 interface Stored extends PolicyEntry {
   /** namespace the entry is filed under (namespaced policies) */
   namespace: string | undefined;
-  /** namespaces a cluster-scoped policy covers now */
+}
+
+/** A cluster-scoped policy: the namespaces it covers now (a namespaced one covers its own or none). */
+interface ClusterStored extends Stored {
   covered: Set<string>;
 }
 
 export class CoverageIndex {
   private readonly policies = new Map<string, Stored>();
-  private readonly cluster = new Map<string, Stored>();
+  private readonly cluster = new Map<string, ClusterStored>();
   private readonly byNamespace = new Map<string, ByDirection>();
   private readonly namespaces = new Map<string, NamespaceView>();
   private readonly alone = new Map<string, Map<string, Set<Direction>>>();
@@ -54,21 +57,15 @@ export class CoverageIndex {
     const entry = policyEntry(object, kind, namespace);
     if (!entry) return;
     this.delete(kindId, namespace, entry.policy.name);
-    // one literal shape for all (a spread gives each stored policy a hidden class of its own)
-    const stored: Stored = {
-      policy: entry.policy,
-      coverage: entry.coverage,
-      source: kind.clusterScoped ? coverageSource(object) : undefined,
-      namespace: kind.clusterScoped ? undefined : namespace,
-      covered: new Set(),
-    };
-    this.policies.set(entry.policy.key, stored);
     this.kindCounts.set(kindId, (this.kindCounts.get(kindId) ?? 0) + 1);
     if (entry.coverage.scope === 'namespace') {
+      // one literal shape for all (a spread gives each stored policy a hidden class of its own)
+      this.policies.set(entry.policy.key, { policy: entry.policy, coverage: entry.coverage, source: undefined, namespace });
       for (const d of entry.coverage.directions) this.file(namespace, d, entry.policy);
-      if (entry.coverage.directions.length > 0) stored.covered.add(namespace);
       return;
     }
+    const stored: ClusterStored = { policy: entry.policy, coverage: entry.coverage, source: coverageSource(object), namespace: undefined, covered: new Set() };
+    this.policies.set(entry.policy.key, stored);
     this.cluster.set(entry.policy.key, stored);
     for (const ns of knownNamespaces) this.fileCluster(stored, ns);
   }
@@ -77,12 +74,14 @@ export class CoverageIndex {
     const key = policyKey(kindId, coverageKind(kindId).clusterScoped ? undefined : namespace, name);
     const stored = this.policies.get(key);
     if (!stored) return;
+    const clustered = this.cluster.get(key);
     this.policies.delete(key);
     this.cluster.delete(key);
     const left = (this.kindCounts.get(kindId) ?? 1) - 1;
     if (left > 0) this.kindCounts.set(kindId, left);
     else this.kindCounts.delete(kindId);
-    for (const ns of stored.covered) this.unfile(ns, key);
+    if (clustered) for (const ns of clustered.covered) this.unfile(ns, key);
+    else if (stored.namespace !== undefined) this.unfile(stored.namespace, key);
   }
 
   namespaceChanged(namespace: NamespaceView): void {
@@ -133,7 +132,7 @@ export class CoverageIndex {
     };
   }
 
-  private fileCluster(stored: Stored, namespace: NamespaceView): void {
+  private fileCluster(stored: ClusterStored, namespace: NamespaceView): void {
     const directions = directionsFor(stored.coverage, namespace);
     if (directions.length === 0) return;
     stored.covered.add(namespace.name);

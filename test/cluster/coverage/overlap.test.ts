@@ -168,4 +168,23 @@ describe('removing a cluster-scoped policy: the overlap judges as walking every 
     expect(violations[1]).toContain('in namespace "ns-2"');
     expect(presences).toEqual([JSON.stringify({ kind: 'CoveringPolicy', kindId: 'NetworkPolicy', namespace: 'ns-1', name: 'deny' })]);
   });
+
+  it('a policy of a kind the config does not guard never makes a removal look safe', () => {
+    // anyone with RBAC on Calico's CRDs could write (and later delete) such a policy: it must not count
+    const withoutCalico = compileConfig(
+      { defaultMode: 'enforce', policyResources: ['cilium.io/ciliumnetworkpolicies', 'cilium.io/ciliumclusterwidenetworkpolicies'] },
+      'test',
+    );
+    const store = new ClusterStore(false);
+    store.upsert({ ...namespace(0, 'a'), metadata: { name: ns(0), labels: { tier: 'a', 'netguard.io/mode': 'enforce' } } });
+    const wide = ccnpFor('wide', [ns(0)]);
+    store.upsert(wide);
+    store.upsert(globalDeny('projectcalico.org/v3', 'unguarded', 'a', DIRECTIONS));
+    const removal = { request: makeRequest(undefined, { operation: 'DELETE', oldObject: wide }), snapshot: store, config: withoutCalico };
+    const violations = namespaceDefaultDeny.evaluate(removal);
+    expect(violations.map((v) => v.message)).toEqual([expect.stringContaining('would remove the last default-deny for Ingress and Egress in namespace "ns-0"')]);
+    expect(namespaceDefaultDeny.assumedAbsences?.(removal)).toEqual([]);
+    // under the default config the Calico policy is guarded and still covers: the removal is allowed
+    expect(namespaceDefaultDeny.evaluate({ ...removal, config: CONFIG })).toEqual([]);
+  });
 });
