@@ -5,6 +5,7 @@
 //
 //   npx tsx bench/profile.ts              PROFILE_SECONDS=10, PROFILE_REVIEW=pod-allowed
 //   PROFILE_KEEP=1 npx tsx bench/profile.ts   keeps the .cpuprofile (open it in Chrome DevTools)
+//   PROFILE_LOG_LEVEL=debug npx tsx bench/profile.ts   every review logged
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     const fixture = await prepareFixture(dir);
     const size = { ...benchState(2000), realistic: false };
     const profileDir = join(dir, 'profile');
-    const server = await startNetguard(fixture, { state: stateDir(fixture, size), logFile: join(dir, 'serve.log'), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+    const server = await startNetguard(fixture, { state: stateDir(fixture, size), logFile: join(dir, 'serve.log'), logLevel: process.env['PROFILE_LOG_LEVEL'] ?? 'info', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
     const body = JSON.stringify(benchReviews(reviewNamespace(size))[reviewName]);
     const result = await saturate({ url: server.url, body, connections: 32, seconds });
     await server.stop();
