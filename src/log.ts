@@ -2,10 +2,11 @@
 // operators grep and alert on them; time is ISO-8601 so log pipelines need no special parsing.
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { usageError } from './errors.js';
+import { LOG_LEVELS } from './log-levels.js';
 
 export type { Logger } from 'pino';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS };
 
 export interface LoggerOptions {
   level?: string;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NetguardError, errorText } from '../errors.js';
-import { LOG_LEVELS } from '../log.js';
+import { LOG_LEVELS } from '../log-levels.js';
 import { closest } from '../util/suggest.js';
 import { AUDIT_OUTPUTS } from '../audit/outputs.js';
 import type { AuditOptions } from './audit.js';
