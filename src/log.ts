@@ -58,31 +58,26 @@ function isoTime(): string {
 }
 
 /**
- * stdout through pino's asynchronous writer (sonic-boom), handed lines in batches. Each write to it
- * is a round trip through libuv's thread pool (the write, then its completion back on the event
- * loop), and sonic-boom re-measures its whole pending buffer on every write; one write per review
- * at saturation cost more CPU than the rest of the log line (bench/README.md). So a line logged
- * after a quiet spell goes out at the end of its event-loop turn, and lines logged within
- * WRITE_INTERVAL_MS of the last write wait for the next one: at most ~100 writes a second however
- * busy the server is, no line held back longer than that, and every line in the order logged.
+ * stdout through pino's asynchronous writer (sonic-boom), handed the lines of one turn of the event
+ * loop as one string at the end of that turn. Under load a turn answers many reviews, and sonic-boom
+ * re-measures its whole pending buffer on every write, so a turn's lines cost it one write (a small
+ * saving, bench/README.md). Lines still go out within the turn that logged them (no timer, nothing
+ * held back on an idle server) and in the order they were logged.
  */
 function stdoutDestination(): DestinationStream {
   // one per process: every logger's lines share the order they were logged in
-  stdout ??= new CoalescingDestination(pino.destination({ dest: 1, sync: false }));
+  stdout ??= new TurnBatchedDestination(pino.destination({ dest: 1, sync: false }));
   return stdout;
 }
 
-let stdout: CoalescingDestination | undefined;
+let stdout: TurnBatchedDestination | undefined;
 
-const WRITE_INTERVAL_MS = 10;
-
-class CoalescingDestination implements DestinationStream {
+class TurnBatchedDestination implements DestinationStream {
   private pending = '';
   private scheduled = false;
-  private lastWrite = 0;
 
   constructor(private readonly target: ReturnType<typeof pino.destination>) {
-    // pino flushes its own destination at exit; the lines still pending here are this one's to flush
+    // pino flushes its own destination at exit; the lines of the last turn are this one's to flush
     process.once('exit', () => this.flushSync());
   }
 
@@ -90,10 +85,7 @@ class CoalescingDestination implements DestinationStream {
     this.pending += line;
     if (this.scheduled) return;
     this.scheduled = true;
-    const wait = this.lastWrite + WRITE_INTERVAL_MS - performance.now();
-    // unref: pending lines never keep a finished command alive (the exit handler writes them)
-    if (wait > 0) setTimeout(this.flush, wait).unref();
-    else setImmediate(this.flush);
+    setImmediate(this.flush);
   }
 
   /** pino calls this before a fatal line's process exit */
@@ -105,7 +97,6 @@ class CoalescingDestination implements DestinationStream {
   private readonly flush = (): void => {
     this.scheduled = false;
     if (this.pending === '') return;
-    this.lastWrite = performance.now();
     this.target.write(this.pending);
     this.pending = '';
   };
