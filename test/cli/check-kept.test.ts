@@ -29,23 +29,30 @@ const SPECS: Record<string, unknown> = {
 };
 
 /** The workload with `podSpec` at its pod spec's path, metadata and unrelated fields around it. */
-function workload(kind: keyof typeof POD_SPEC_PATHS, podSpec: unknown, name: string): Record<string, unknown> {
+function workload(kind: keyof typeof POD_SPEC_PATHS, podSpec: unknown, name: string, namespace = 'shop'): Record<string, unknown> {
   const { group, path } = POD_SPEC_PATHS[kind];
   let node: unknown = podSpec;
   for (const field of [...path].reverse()) node = field === 'spec' && node !== podSpec ? { [field]: node, replicas: 2 } : { [field]: node, metadata: { labels: { app: name } } };
   return {
     apiVersion: group === '' ? 'v1' : `${group}/v1`,
     kind,
-    metadata: { name, namespace: 'shop', labels: { app: name }, annotations: { note: 'x'.repeat(40) } },
+    metadata: { name, namespace, labels: { app: name }, annotations: { note: 'x'.repeat(40) } },
     ...(node as object),
   };
 }
 
-const judged = (findings: readonly Finding[]) => findings.map(({ rule, message, field, line, name }) => ({ rule, message, field, line, name }));
+const judged = (findings: readonly Finding[]) => findings.map(({ rule, message, field, line, name, namespace }) => ({ rule, message, field, line, name, namespace }));
 
 describe('what check keeps of each object', () => {
   const kinds = Object.keys(POD_SPEC_PATHS) as (keyof typeof POD_SPEC_PATHS)[];
-  const objects = kinds.flatMap((kind) => Object.entries(SPECS).map(([name, spec]) => workload(kind, spec, `${kind.toLowerCase()}-${name.replaceAll(' ', '-')}`)));
+  // `lab` has a default-deny, `shop` none: namespace-default-deny judges them apart
+  const defaultDeny = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'lab' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  const objects = [
+    defaultDeny,
+    ...['shop', 'lab'].flatMap((namespace) =>
+      kinds.flatMap((kind) => Object.entries(SPECS).map(([name, spec]) => workload(kind, spec, `${kind.toLowerCase()}-${name.replaceAll(' ', '-')}`, namespace))),
+    ),
+  ];
   const sourced = parseManifestText(objects.map((o) => JSON.stringify(o)).join('\n---\n'), 'workloads.yaml');
 
   it.each([
@@ -57,6 +64,7 @@ describe('what check keeps of each object', () => {
     const whole = checkObjects({ ...input, objects: sourced });
     const slim = checkObjects({ ...input, objects: sourced.map(keptForCheck) });
     expect(whole.violations.length).toBeGreaterThan(kinds.length * 3);
+    expect(new Set(whole.violations.filter((v) => v.rule === 'namespace-default-deny').map((v) => v.namespace))).toEqual(new Set(['shop']));
     expect(judged(slim.violations)).toEqual(judged(whole.violations));
     expect(judged(slim.warnings)).toEqual(judged(whole.warnings));
     expect(slim.summary).toEqual(whole.summary);
