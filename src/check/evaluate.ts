@@ -3,14 +3,14 @@
 import type { UserInfo } from '../admission/types.js';
 import type { SourcedObject } from '../cluster/manifests.js';
 import { storeFromObjects } from '../cluster/static.js';
-import { storedKindOf } from '../cluster/store.js';
+import { SERVICE_ACCOUNT_FIELDS, storedKindOf } from '../cluster/store.js';
 import { isRecord, labelsOf, type KubeObject } from '../cluster/objects.js';
 import { latestVersions } from './latest.js';
 import { namespaceMode } from '../config/modes.js';
 import type { Config, Mode, RuleId } from '../config/types.js';
 import { exceptionRef, expiredExceptions, type ExceptionRef } from '../exceptions/apply.js';
 import { Engine } from '../rules/engine.js';
-import { JUDGED_POD_SPEC_FIELDS, NETWORKING, POD_SPEC_PATHS, RBAC, type PodBearingKind } from '../rules/kinds.js';
+import { NETWORKING, POD_SPEC_PATHS, RBAC, type PodBearingKind } from '../rules/kinds.js';
 import { RULES } from '../rules/registry.js';
 import { groupOf, POLICY_KINDS } from '../cluster/coverage/kinds.js';
 import { createRequest, impersonatedUser, isClusterScoped, namespaceFor } from './request.js';
@@ -117,7 +117,8 @@ export function isJudgedKind(apiVersion: string | undefined, kind: string | unde
 
 /**
  * What check keeps of an object as it is read: the whole object when the snapshot holds its kind; a
- * workload (Deployment, Job, …) with its metadata and, of its pod spec, only what the rules read;
+ * workload (Deployment, Job, …) with its metadata and, of its pod spec, only the fields naming its
+ * ServiceAccount (all the rules read of it: effectiveServiceAccount);
  * another judged object whole; anything else only what names it — enough to count it and to tell
  * when a later document replaces it. A GitOps tree's or a cluster dump's ConfigMaps and container
  * specs are then never held whole: holding them cost more time in garbage collection than reading
@@ -129,7 +130,7 @@ export function keptForCheck(sourced: SourcedObject): SourcedObject {
   if (isJudgedKind(object.apiVersion, object.kind)) {
     const pods = POD_SPEC_PATHS[object.kind as PodBearingKind] as (typeof POD_SPEC_PATHS)[PodBearingKind] | undefined;
     if (!pods || pods.group !== groupOf(object.apiVersion)) return sourced;
-    return { ...sourced, object: { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, ...(alongPath(object, pods.path, JUDGED_POD_SPEC_FIELDS) as object) } };
+    return { ...sourced, object: { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, ...(alongPath(object, pods.path, SERVICE_ACCOUNT_FIELDS) as object) } };
   }
   const { name, namespace } = object.metadata ?? {};
   return { ...sourced, object: { apiVersion: object.apiVersion, kind: object.kind, metadata: { name, namespace } } };

@@ -52,9 +52,16 @@ export function isNamespacedKind(kind: StoredKind): boolean {
 const roleKey = (kind: RoleKind, namespace: string | undefined, name: string) =>
   kind === 'ClusterRole' ? storeKey('ClusterRole', name) : storeKey('Role', namespace ?? '', name);
 
+/** The pod-spec fields that name its ServiceAccount, first that is set wins (serviceAccount is the deprecated alias). */
+export const SERVICE_ACCOUNT_FIELDS = ['serviceAccountName', 'serviceAccount'] as const;
+
 export function effectiveServiceAccount(podSpec: unknown): string {
   if (!isRecord(podSpec)) return 'default';
-  return asString(podSpec['serviceAccountName']) || asString(podSpec['serviceAccount']) || 'default';
+  for (const field of SERVICE_ACCOUNT_FIELDS) {
+    const name = asString(podSpec[field]);
+    if (name) return name;
+  }
+  return 'default';
 }
 
 export class ClusterStore implements ClusterSnapshot {

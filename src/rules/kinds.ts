@@ -20,9 +20,6 @@ export const POD_SPEC_PATHS = {
 
 export type PodBearingKind = keyof typeof POD_SPEC_PATHS;
 
-/** What the rules read of a pod spec (effectiveServiceAccount); an offline check keeps only these of a workload's. */
-export const JUDGED_POD_SPEC_FIELDS = ['serviceAccountName', 'serviceAccount'] as const;
-
 export const WORKLOAD_KINDS = (Object.keys(POD_SPEC_PATHS) as PodBearingKind[]).filter((k) => k !== 'Pod');
 
 /** Pod CREATE and workload CREATE/UPDATE: what the rules about a pod's ServiceAccount judge. */

@@ -25,6 +25,8 @@ const SPECS: Record<string, unknown> = {
   deprecated: { serviceAccount: 'builder', containers: [] },
   'deprecated-and-named': { serviceAccount: 'builder', serviceAccountName: 'web' },
   provisioned: { serviceAccountName: 'deployer', automountServiceAccountToken: true },
+  // a provisioned identity behind the deprecated alias: the slim copy must not drop the alias
+  'provisioned-deprecated': { serviceAccount: 'deployer', containers: [] },
   'not a map': 'spec-as-text',
 };
 
@@ -80,5 +82,23 @@ describe('what check keeps of each object', () => {
     });
     const pod = workload('Pod', SPECS['named'], 'p');
     expect(parseManifestText(JSON.stringify(pod), 'p.yaml').map(keptForCheck)[0]!.object).toEqual(pod);
+  });
+
+  it('keeps a provisioned ServiceAccount that a YAML merge key brings into the pod spec', () => {
+    const text = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: sneaky, namespace: shop}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      <<: &identity {serviceAccountName: deployer}',
+      '      containers: [{name: a, image: a}]',
+    ].join('\n');
+    const sourced = parseManifestText(text, 'sneaky.yaml');
+    const input = { config, defaultNamespace: 'shop', username: 'alice', now: 0 };
+    const slim = checkObjects({ ...input, objects: sourced.map(keptForCheck) });
+    expect(judged(slim.violations)).toEqual(judged(checkObjects({ ...input, objects: sourced }).violations));
+    expect(slim.violations.map((v) => v.rule)).toContain('provisioned-identity');
   });
 });
