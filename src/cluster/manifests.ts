@@ -7,8 +7,8 @@
 // have no apiVersion/kind (Helm values, Chart.yaml, CI workflows), kustomization files (pipe
 // `kustomize build` instead) and Helm templates (pipe `helm template`).
 import { isAscii } from 'node:buffer';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { manifestInvalid, manifestUnreadable } from '../errors.js';
 import { manifestFiles } from './manifest-files.js';
 import { isRecord, type KubeObject } from './objects.js';
@@ -48,6 +48,19 @@ const isKustomization = (value: KubeObject) => (value.apiVersion ?? '').startsWi
 
 /** Go template syntax: a chart's templates are not YAML until Helm renders them. */
 const HELM_SYNTAX = '{{';
+const HELM_HINT = 'to check what it renders, run `helm template … | netguard check … -`';
+
+/**
+ * Helm's own rule for what a template is: a file below a chart's templates/ directory (the chart
+ * has a Chart.yaml). Only such a file is skipped for not parsing; anywhere else a stray `{{` and a
+ * YAML error would hide from check the documents before the break, which kubectl may still apply.
+ */
+function isChartTemplate(file: string): boolean {
+  for (let dir = dirname(resolve(file)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (basename(dir) === 'templates' && existsSync(join(dirname(dir), 'Chart.yaml'))) return true;
+  }
+  return false;
+}
 
 function expandLists(value: KubeObject, doc: YamlDocument, file: string, path: (string | number)[], out: SourcedObject[]): void {
   const items = value['items'];
@@ -67,7 +80,7 @@ function expandLists(value: KubeObject, doc: YamlDocument, file: string, path: (
  * Throws on YAML errors and on a document without apiVersion/kind among Kubernetes objects (a typo,
  * not another kind of file).
  *
- * A file that may turn out not to be manifests only at its end — Helm template syntax, which may be
+ * A file that may turn out not to be manifests only at its end — a chart's template, which may be
  * YAML up to the line it breaks, or a kustomization among other documents — is read whole before
  * any of its objects is yielded: skipped, it yields none.
  */
@@ -102,7 +115,8 @@ export function* fileObjects(text: string, file: string, note: (note: string) =>
   } catch (error) {
     if (!(error instanceof YamlSyntaxError)) throw error;
     if (!helm) throw manifestInvalid(`${file}:${error.line}`, error.reason);
-    note(`${file}: a Helm template, not manifests: skipped; to check what it renders, run \`helm template … | netguard check … -\``);
+    if (!isChartTemplate(file)) throw manifestInvalid(`${file}:${error.line}`, `${error.reason}; if it is a Helm template, ${HELM_HINT}`);
+    note(`${file}: a Helm template, not manifests: skipped; ${HELM_HINT}`);
     return;
   }
   if (stranger && objects > 0) {

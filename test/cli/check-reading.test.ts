@@ -101,4 +101,12 @@ describe.concurrent('check: what it reads', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: m/bad.yaml:23: not valid YAML: bad indentation of a mapping entry\n');
   });
+
+  it('does not pass a file by as a Helm template outside a chart: `{{` in a comment and a broken last document', async () => {
+    // kubectl may still apply the default-ServiceAccount Pod before the broken document
+    const sneaky = `${pod('sneaky', { namespace: 'shop' })}# owner: {{ .Values.owner }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n   namespace: shop\n`;
+    const r = await cleanRepo({ 'repo/apps/sneaky.yaml': sneaky }).run('check', ['repo']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: repo\/apps\/sneaky\.yaml:\d+: not valid YAML: bad indentation of a mapping entry; if it is a Helm template, to check what it renders, run `helm template … \| netguard check … -`\n$/);
+  });
 });

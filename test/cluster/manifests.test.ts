@@ -98,12 +98,25 @@ describe('parsing one file', () => {
     expect(read('replicas: 3\n', 'values.yaml').notes).toEqual([expect.stringMatching(/values\.yaml: not a Kubernetes manifest/)]);
     expect(read('resources: [a.yaml]\n', 'base/kustomization.yaml').notes).toEqual([expect.stringMatching(/kustomize build/)]);
     expect(read('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n', 'k.yaml').notes).toEqual([expect.stringMatching(/kustomize build/)]);
-    expect(read(`${pod('{{ .Values.name }}')}`, 'templates/pod.yaml').notes).toEqual([expect.stringMatching(/Helm template.*helm template/)]);
+    const chart = tempTree({ 'web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n' });
+    const template = join(chart, 'web/templates/pod.yaml');
+    expect(read(`${pod('{{ .Values.name }}')}`, template).notes).toEqual([expect.stringMatching(/Helm template.*helm template/)]);
   });
 
   it('skips a Helm template whole, though its first documents are YAML', () => {
     const text = `${pod('fixed')}---\n{{- if .Values.extra }}\n${pod('extra')}{{- end }}\n`;
-    expect(read(text, 'templates/pods.yaml')).toEqual({ objects: [], notes: [expect.stringMatching(/^templates\/pods\.yaml: a Helm template/)] });
+    const chart = tempTree({ 'Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n' });
+    const template = join(chart, 'templates/sub/pods.yaml');
+    expect(read(text, template)).toEqual({ objects: [], notes: [`${template}: a Helm template, not manifests: skipped; to check what it renders, run \`helm template … | netguard check … -\``] });
+  });
+
+  it('skips for not parsing only a chart\'s templates: elsewhere `{{` cannot hide the manifests before a YAML error', () => {
+    // kubectl may still apply the Pod before the broken document; check must not pass the file by
+    const text = `${pod('fixed')}# owner: {{ .Values.owner }}\n---\n${pod('broken')}  labels: [unclosed\n`;
+    expect(errorOf(() => read(text, 'apps/pods.yaml'))).toMatch(/^apps\/pods\.yaml:\d+: not valid YAML: .*; if it is a Helm template, to check what it renders, run `helm template/);
+    // templates/ without a Chart.yaml above it is not a chart
+    const loose = tempTree({});
+    expect(errorOf(() => read(text, join(loose, 'templates/pods.yaml')))).toMatch(/not valid YAML/);
   });
 
   it('reads a file whose block scalars hold Go templates (alert rules), and skips a kustomization among documents', () => {
